@@ -1,0 +1,171 @@
+// Package config is the schema of config.yaml (DESIGN.md section 2): strict
+// loading, defaults, and one validation pass that reports every problem.
+// Only cmd/ imports it; the other packages take plain structs built from it.
+package config
+
+import "time"
+
+// Config is the whole file after defaults and validation.
+type Config struct {
+	// Path is the file the config was read from; every problem names it.
+	Path string `yaml:"-"`
+	// Warnings are problems that do not stop the service (a Partnero key
+	// variable that is unset, say); the caller logs them.
+	Warnings []string `yaml:"-"`
+
+	Server    Server              `yaml:"server"`
+	Storage   Storage             `yaml:"storage"`
+	Partnero  Partnero            `yaml:"partnero"`
+	Programs  map[string]*Program `yaml:"programs"`
+	APITokens []APIToken          `yaml:"api_tokens"`
+	Domains   []Domain            `yaml:"domains"`
+	Deferred  Deferred            `yaml:"deferred"`
+}
+
+// Server holds the two listeners and process-level settings.
+type Server struct {
+	Listen          string        `yaml:"listen"`
+	AdminListen     string        `yaml:"admin_listen"`
+	TrustedProxies  []string      `yaml:"trusted_proxies"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// Storage picks the event store.
+type Storage struct {
+	Driver string `yaml:"driver"`
+	DSN    string `yaml:"dsn"`
+}
+
+// Partnero is where the REST client and the pages' loader point.
+type Partnero struct {
+	APIURL  string        `yaml:"api_url"`
+	JSURL   string        `yaml:"js_url"`
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// Program is one Partnero program.
+type Program struct {
+	// Name is the key under programs:, filled in by Load.
+	Name      string `yaml:"-"`
+	Type      string `yaml:"type"`
+	APIKeyEnv string `yaml:"api_key_env"`
+	PublicID  string `yaml:"public_id"`
+	// APIKey is read from APIKeyEnv; empty when the variable is unset, in
+	// which case deliveries for this program wait.
+	APIKey Secret `yaml:"-"`
+}
+
+// Program types.
+const (
+	ProgramAffiliate    = "affiliate"
+	ProgramReferAFriend = "refer_a_friend"
+)
+
+// APIToken is a bearer token for /api/v1 bound to one program.
+type APIToken struct {
+	Name     string `yaml:"name"`
+	TokenEnv string `yaml:"token_env"`
+	Program  string `yaml:"program"`
+	// Token is read from TokenEnv; Load fails when it is unset.
+	Token Secret `yaml:"-"`
+}
+
+// Domain is one referral host and everything served on it.
+type Domain struct {
+	Host     string   `yaml:"host"`
+	Aliases  []string `yaml:"aliases"`
+	Program  string   `yaml:"program"`
+	Referral Referral `yaml:"referral"`
+	Apple    Apple    `yaml:"apple"`
+	Android  Android  `yaml:"android"`
+	Web      Web      `yaml:"web"`
+	Preview  Preview  `yaml:"preview"`
+}
+
+// Referral says where the key is read from.
+type Referral struct {
+	// Params are query parameters that carry the key, checked in order.
+	// Default: [ref].
+	Params []string `yaml:"params"`
+	// PathKeys reads https://host/KEY. Default: true.
+	PathKeys *bool `yaml:"path_keys"`
+}
+
+// PathKeysEnabled reports the effective path_keys setting.
+func (r Referral) PathKeysEnabled() bool { return r.PathKeys == nil || *r.PathKeys }
+
+// Apple is the iOS side of a domain.
+type Apple struct {
+	Apps           []AppleApp `yaml:"apps"`
+	WebCredentials []string   `yaml:"webcredentials"`
+	AppClips       []string   `yaml:"appclips"`
+}
+
+// AppleApp is one iOS app claiming the domain.
+type AppleApp struct {
+	AppID      string      `yaml:"app_id"`
+	AppStoreID string      `yaml:"app_store_id"`
+	Scheme     string      `yaml:"scheme"`
+	Components []Component `yaml:"components"`
+}
+
+// Component is one AASA applinks component (iOS 13+). Query is either a
+// pattern for the whole query string or a map of item name to pattern.
+type Component struct {
+	Path           string `yaml:"/"`
+	Query          Query  `yaml:"?"`
+	Fragment       string `yaml:"#"`
+	Exclude        bool   `yaml:"exclude"`
+	Comment        string `yaml:"comment"`
+	CaseSensitive  *bool  `yaml:"caseSensitive"`
+	PercentEncoded *bool  `yaml:"percentEncoded"`
+}
+
+// Query is the "?" of a component: a whole-query pattern (Whole) or
+// per-item patterns (Items); at most one is set.
+type Query struct {
+	Whole string
+	Items map[string]string
+}
+
+// Android is the Android side of a domain.
+type Android struct {
+	Apps []AndroidApp `yaml:"apps"`
+}
+
+// AndroidApp is one Android app claiming the domain.
+type AndroidApp struct {
+	Package                string   `yaml:"package"`
+	SHA256CertFingerprints []string `yaml:"sha256_cert_fingerprints"`
+	Scheme                 string   `yaml:"scheme"`
+	// ShareCredentials adds delegate_permission/common.get_login_creds so
+	// the app and the site share sign-in credentials. An addition to the
+	// DESIGN.md schema; default false.
+	ShareCredentials bool `yaml:"share_credentials"`
+}
+
+// Web is where visitors without the app go.
+type Web struct {
+	FallbackURL string `yaml:"fallback_url"`
+	// Desktop is DesktopPage (default) or DesktopRedirect.
+	Desktop string `yaml:"desktop"`
+}
+
+// Desktop modes.
+const (
+	DesktopPage     = "page"
+	DesktopRedirect = "redirect"
+)
+
+// Preview is what link-preview bots see.
+type Preview struct {
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	Image       string `yaml:"image"`
+}
+
+// Deferred configures the opt-in click memory for first app launches.
+type Deferred struct {
+	Enabled bool          `yaml:"enabled"`
+	Window  time.Duration `yaml:"window"`
+}
