@@ -112,13 +112,13 @@ type AppleApp struct {
 // Component is one AASA applinks component (iOS 13+). Query is either a
 // pattern for the whole query string or a map of item name to pattern.
 type Component struct {
-	Path           string `yaml:"/"`
-	Query          Query  `yaml:"?"`
-	Fragment       string `yaml:"#"`
-	Exclude        bool   `yaml:"exclude"`
-	Comment        string `yaml:"comment"`
-	CaseSensitive  *bool  `yaml:"caseSensitive"`
-	PercentEncoded *bool  `yaml:"percentEncoded"`
+	Path           string `yaml:"/,omitempty"`
+	Query          Query  `yaml:"?,omitempty"`
+	Fragment       string `yaml:"#,omitempty"`
+	Exclude        bool   `yaml:"exclude,omitempty"`
+	Comment        string `yaml:"comment,omitempty"`
+	CaseSensitive  *bool  `yaml:"caseSensitive,omitempty"`
+	PercentEncoded *bool  `yaml:"percentEncoded,omitempty"`
 }
 
 // Query is the "?" of a component: a whole-query pattern (Whole) or
