@@ -1,0 +1,64 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/deeplinkd/deeplinkd/wellknown"
+)
+
+// route is one entry of a route table.
+type route struct {
+	methods []string
+	path    string
+	handler echo.HandlerFunc
+}
+
+var getHead = []string{http.MethodGet, http.MethodHead}
+
+// publicRoutes is the public listener's route table. echo matches static
+// paths before "/*", so the resolver's catch-all, when it is appended here
+// (GET/HEAD "/*"), cannot shadow these; it must still refuse the reserved
+// paths of DESIGN.md section 3 itself (a trailing slash on a well-known
+// path, say, reaches it and must stay a 404, never a page or a redirect).
+// Everything not in the table is a 404: JSON under /api, plain elsewhere.
+func (s *Server) publicRoutes() []route {
+	aasa := serveDocument(func(f wellknown.Files) wellknown.Document { return f.AASA })
+	assetLinks := serveDocument(func(f wellknown.Files) wellknown.Document { return f.AssetLinks })
+	return []route{
+		{getHead, "/.well-known/apple-app-site-association", aasa},
+		// iOS 9 read the root; later systems prefer .well-known. Same bytes.
+		{getHead, "/apple-app-site-association", aasa},
+		{getHead, "/.well-known/assetlinks.json", assetLinks},
+	}
+}
+
+// newPublic builds the public echo instance.
+//
+// Middleware order, outermost first, and why:
+//  1. pinSnapshot: everything after it, the log line included, sees the
+//     one configuration the request started with.
+//  2. requestID: every later line of log can name the request.
+//  3. securityHeaders: set before anything is written, so errors and
+//     recovered panics carry them too.
+//  4. observe: the access log and metrics wrap all that can fail, and
+//     answer errors first, so they record the status actually sent.
+//  5. recoverPanics: inside observe, so a panic is logged and counted as
+//     the 500 it becomes.
+//  6. limitRequest: refuse oversized headers and bodies before any work.
+//  7. requireSite: unknown hosts stop here with a 404, before a handler
+//     could serve another domain's data.
+//
+// Nothing here redirects: no trailing-slash, https or www middleware, which
+// would break Apple's and Google's fetch of the well-known files.
+func (s *Server) newPublic() *echo.Echo {
+	e := s.newEcho()
+	e.Use(s.pinSnapshot, requestID, securityHeaders,
+		s.observe(listenerPublic, slog.LevelInfo), s.recoverPanics, limitRequest, requireSite)
+	for _, r := range s.publicRoutes() {
+		e.Match(r.methods, r.path, r.handler)
+	}
+	return e
+}

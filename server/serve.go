@@ -1,0 +1,91 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Timeouts of both listeners. Every answer is small and quick (files,
+// pages, API calls that only queue work), so these are generous bounds
+// against slow or stuck clients, not budgets for real work.
+const (
+	readHeaderTimeout      = 10 * time.Second
+	readTimeout            = 30 * time.Second
+	writeTimeout           = 30 * time.Second
+	idleTimeout            = 120 * time.Second
+	defaultShutdownTimeout = 15 * time.Second
+)
+
+// Serve answers the public and admin listeners until ctx is done (or one of
+// them fails), then stops accepting and drains in-flight requests for at
+// most shutdownTimeout: the public listener first, so /healthz and
+// /metrics stay up while the traffic drains. It closes both listeners and
+// returns nil after a clean drain.
+func (s *Server) Serve(ctx context.Context, public, admin net.Listener, shutdownTimeout time.Duration) error {
+	if shutdownTimeout <= 0 {
+		shutdownTimeout = defaultShutdownTimeout
+	}
+	servers := []*http.Server{s.httpServer(s.public), s.httpServer(s.admin)}
+	names := []string{listenerPublic, listenerAdmin}
+	listeners := []net.Listener{public, admin}
+
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() {
+			err := srv.Serve(listeners[i])
+			if errors.Is(err, http.ErrServerClosed) {
+				err = nil
+			} else if err != nil {
+				err = fmt.Errorf("serve %s listener %s: %w", names[i], listeners[i].Addr(), err)
+			}
+			errc <- err
+		}()
+	}
+
+	var errs []error
+	running := len(servers)
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		// One listener died: stop the other rather than run half a service.
+		running--
+		errs = append(errs, err)
+	}
+
+	s.draining.Store(true)
+	defer s.draining.Store(false)
+	if s.onDrain != nil {
+		s.onDrain()
+	}
+	// The drain outlives ctx, which is already done; only the timeout ends it.
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	for i, srv := range servers {
+		if err := srv.Shutdown(drainCtx); err != nil {
+			errs = append(errs, fmt.Errorf("drain %s listener: %w", names[i], err))
+			_ = srv.Close() // out of time: cut what is left
+		}
+	}
+	for ; running > 0; running-- {
+		errs = append(errs, <-errc)
+	}
+	return errors.Join(errs...)
+}
+
+// httpServer wraps h with the limits every listener gets.
+func (s *Server) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}

@@ -1,0 +1,122 @@
+// Package server is deeplinkd's HTTP surface: the public listener (the
+// well-known files, later the resolver and the API) and the admin listener
+// (/metrics, /healthz, /readyz), each its own echo instance.
+//
+// Everything a request needs from the configuration lives in an immutable
+// Snapshot. Swap replaces it atomically; a request pins the snapshot it
+// started with, so a reload never shows one request two configurations.
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Options are the process-level dependencies of a Server.
+type Options struct {
+	// Logger receives access logs and errors. Nil discards them.
+	Logger *slog.Logger
+	// Registry receives the server's metrics and serves /metrics. Nil
+	// means a fresh registry of the server's own.
+	Registry *prometheus.Registry
+	// Version and Commit label deeplinkd_build_info.
+	Version, Commit string
+	// Ready reports whether the dependencies (the store) can serve; its
+	// error text is shown on the admin /readyz, so it must carry no secret.
+	// Nil means always ready.
+	Ready func(context.Context) error
+	// Now is the clock for durations and reload timestamps. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Server serves the public and admin listeners from the current Snapshot.
+type Server struct {
+	log      *slog.Logger
+	reg      *prometheus.Registry
+	ready    func(context.Context) error
+	now      func() time.Time
+	metrics  *metrics
+	snap     atomic.Pointer[Snapshot]
+	draining atomic.Bool
+	// onDrain, when set (by tests), runs as the drain begins.
+	onDrain func()
+
+	public *echo.Echo
+	admin  *echo.Echo
+}
+
+// New builds a Server serving snap (which may be nil until the first Swap:
+// every host is then unknown and /readyz answers 503).
+func New(opts Options, snap *Snapshot) *Server {
+	s := &Server{
+		log:   opts.Logger,
+		reg:   opts.Registry,
+		ready: opts.Ready,
+		now:   opts.Now,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.reg == nil {
+		s.reg = prometheus.NewRegistry()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.metrics = newMetrics(s.reg, opts.Version, opts.Commit)
+	if snap != nil {
+		s.snap.Store(snap)
+		// The config the process starts with is its first successful load.
+		s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
+	}
+	s.public = s.newPublic()
+	s.admin = s.newAdmin()
+	return s
+}
+
+// Swap makes snap the configuration for every request that starts after
+// it returns; requests already running finish on the snapshot they pinned.
+func (s *Server) Swap(snap *Snapshot) { s.snap.Store(snap) }
+
+// Snapshot returns the configuration currently in force (nil before the
+// first one).
+func (s *Server) Snapshot() *Snapshot { return s.snap.Load() }
+
+// ObserveReload records the outcome of a config reload in
+// deeplinkd_config_reloads_total and, on success, the time in
+// deeplinkd_config_last_reload_success_timestamp_seconds.
+func (s *Server) ObserveReload(ok bool) {
+	if !ok {
+		s.metrics.reloads.WithLabelValues("failure").Inc()
+		return
+	}
+	s.metrics.reloads.WithLabelValues("success").Inc()
+	s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
+}
+
+// Public is the handler for server.listen.
+func (s *Server) Public() http.Handler { return s.public }
+
+// Admin is the handler for server.admin_listen.
+func (s *Server) Admin() http.Handler { return s.admin }
+
+// newEcho returns an echo instance that prints nothing of its own and
+// routes every error through handleError.
+func (s *Server) newEcho() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Logger.SetOutput(io.Discard)
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = s.clientIP
+	e.SchemeExtractor = s.scheme
+	return e
+}

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/deeplinkd/deeplinkd/wellknown"
+)
+
+// Site is one configured domain as the server serves it.
+type Site struct {
+	// Hosts are the names the site answers to: lower case, no port;
+	// Hosts[0] is the canonical host, the rest are aliases.
+	Hosts []string
+	// WellKnown are the pre-rendered AASA and assetlinks.json.
+	WellKnown wellknown.Files
+}
+
+// Snapshot is one immutable configuration: the sites by host and the
+// proxies whose forwarding headers are believed. Build it with NewSnapshot.
+type Snapshot struct {
+	// Sites are the configured domains, hosts normalised.
+	Sites []Site
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed.
+	TrustedProxies []netip.Prefix
+
+	byHost map[string]*Site
+}
+
+// NewSnapshot indexes sites by every host they answer to. It fails when a
+// site has no host, a host is empty, or a host belongs to two sites (that
+// would let one domain's files answer for another).
+func NewSnapshot(sites []Site, trusted []netip.Prefix) (*Snapshot, error) {
+	snap := &Snapshot{
+		Sites:  slices.Clone(sites),
+		byHost: make(map[string]*Site),
+	}
+	for i := range snap.Sites {
+		site := &snap.Sites[i]
+		if len(site.Hosts) == 0 {
+			return nil, fmt.Errorf("site %d: no host", i)
+		}
+		hosts := make([]string, len(site.Hosts))
+		for j, h := range site.Hosts {
+			host := canonicalHost(h)
+			if host == "" {
+				return nil, fmt.Errorf("site %d: empty host %q", i, h)
+			}
+			if _, dup := snap.byHost[host]; dup {
+				return nil, fmt.Errorf("site %d: host %q already belongs to another site", i, host)
+			}
+			hosts[j] = host
+			snap.byHost[host] = site
+		}
+		site.Hosts = hosts
+	}
+	for _, p := range trusted {
+		if !p.IsValid() {
+			return nil, fmt.Errorf("trusted proxy %v: invalid prefix", p)
+		}
+		snap.TrustedProxies = append(snap.TrustedProxies, p.Masked())
+	}
+	return snap, nil
+}
+
+// Lookup finds the site for a Host header value (any case, with or without
+// a port). A nil snapshot knows no host.
+func (s *Snapshot) Lookup(hostHeader string) (*Site, bool) {
+	if s == nil {
+		return nil, false
+	}
+	site, ok := s.byHost[canonicalHost(hostHeader)]
+	return site, ok
+}
+
+// trusts reports whether addr is one of the trusted proxies.
+func (s *Snapshot) trusts(addr netip.Addr) bool {
+	if s == nil || !addr.IsValid() {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range s.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalHost reduces a Host header to the form configured hosts take:
+// lower case, without port, IPv6 brackets or the trailing dot of a fully
+// qualified name. It returns "" for a malformed value.
+func canonicalHost(h string) string {
+	if strings.HasPrefix(h, "[") {
+		end := strings.IndexByte(h, ']')
+		if end < 0 {
+			return ""
+		}
+		if rest := h[end+1:]; rest != "" && rest[0] != ':' {
+			return ""
+		}
+		h = h[1:end]
+	} else if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h, ':') == i {
+		// Exactly one colon: a name or IPv4 address with a port. More than
+		// one is a bare IPv6 address, which has no port to strip.
+		h = h[:i]
+	}
+	h = strings.TrimSuffix(h, ".")
+	return strings.ToLower(h)
+}
