@@ -1,0 +1,83 @@
+package resolve
+
+import "github.com/deeplinkd/deeplinkd/internal/useragent"
+
+// Action is what the server does with a link request.
+type Action string
+
+// Actions, a bounded set (metric labels use it).
+const (
+	// ActionPreview serves the Open Graph preview page to a bot; no click
+	// is counted.
+	ActionPreview Action = "preview"
+	// ActionPage serves the fallback page (PartneroJS, store and
+	// open-in-app buttons).
+	ActionPage Action = "page"
+	// ActionRedirect answers 302 to Decision.Location.
+	ActionRedirect Action = "redirect"
+)
+
+// Decision is the resolver's answer for one link and one visitor.
+type Decision struct {
+	Action   Action
+	Platform useragent.Platform
+	// InApp is the visitor's in-app browser, one of the useragent.InApp*
+	// constants ("" for none).
+	InApp string
+	// MaybeIPad is set for a Mac Safari user agent, which iPadOS sends
+	// too: the page's script must tell an iPad from a Mac.
+	MaybeIPad bool
+	// Key is a ValidKey or "".
+	Key string
+	// Route is the normalised route, always starting with "/".
+	Route string
+	// Location is the redirect target, set only for ActionRedirect.
+	Location string
+	// Links are everything a page needs, built only from config, Key and
+	// Route.
+	Links PageLinks
+}
+
+// Decide chooses what visitor v gets for link l on domain d:
+//
+//	bot                          preview
+//	iOS / iPadOS, any browser    page
+//	Android, any browser         page
+//	desktop, desktop: redirect   redirect to Links.Web, unless MaybeIPad
+//	desktop otherwise            page
+//
+// A phone always gets the page, not a redirect: reaching us means the app
+// did not open, and only the page can still open it. An unknown platform is
+// treated as desktop. l is re-validated, so a hand-made Link cannot smuggle
+// an invalid key or an unnormalised route into a destination.
+func Decide(d *Domain, l Link, v useragent.Visitor) Decision {
+	key := l.Key
+	if !ValidKey(key) {
+		key = ""
+	}
+	r := d.parseRoute(l.Route)
+	dec := Decision{
+		Action:    ActionPage,
+		Platform:  v.Platform,
+		InApp:     v.InApp,
+		MaybeIPad: v.MaybeIPad,
+		Key:       key,
+		Route:     r.String(),
+		Links:     d.links(key, r),
+	}
+	switch v.Platform {
+	case useragent.Bot:
+		dec.Action = ActionPreview
+	case useragent.IOS, useragent.Android:
+		dec.Action = ActionPage
+	default:
+		dec.Platform = useragent.Desktop
+		// iPadOS Safari sends a Mac UA; a 302 would take an iPad away
+		// from the Smart App Banner, so the page decides on the client.
+		if d.Desktop == DesktopRedirect && !v.MaybeIPad && dec.Links.Web != "" {
+			dec.Action = ActionRedirect
+			dec.Location = dec.Links.Web
+		}
+	}
+	return dec
+}

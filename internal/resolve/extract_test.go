@@ -1,0 +1,122 @@
+package resolve
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestExtract(t *testing.T) {
+	long := strings.Repeat("a", 20<<10)
+	k64, k65 := strings.Repeat("k", 64), strings.Repeat("k", 65)
+	noPathKeys := fullDomain()
+	noPathKeys.PathKeys = false
+	noParams := fullDomain()
+	noParams.Params = nil
+
+	tests := []struct {
+		name  string
+		d     *Domain // fullDomain (ref, via, path keys) when nil
+		path  string
+		query string
+		want  Link
+	}{
+		// Query keys.
+		{name: "ref", path: "/", query: "ref=ABC123", want: Link{"ABC123", "/"}},
+		{name: "second param when first absent", path: "/", query: "via=v1", want: Link{"v1", "/"}},
+		{name: "params in config order, not query order", path: "/", query: "via=v1&ref=r1", want: Link{"r1", "/"}},
+		{name: "first occurrence wins", path: "/", query: "ref=a1&ref=b2", want: Link{"a1", "/"}},
+		{name: "empty value is absent", path: "/", query: "ref=&via=v1", want: Link{"v1", "/"}},
+		{name: "bare name is absent", path: "/", query: "ref&via=v1", want: Link{"v1", "/"}},
+		{name: "all empty falls to path", path: "/P1", query: "ref=&via=", want: Link{"P1", "/"}},
+		{name: "invalid first param does not fall through", path: "/", query: "ref=%3Cscript%3E&via=good", want: Link{"", "/"}},
+		{name: "invalid query key does not fall to path", path: "/pathkey", query: "ref=bad!", want: Link{"", "/pathkey"}},
+		{name: "query key beats path key", path: "/pathkey", query: "ref=q1", want: Link{"q1", "/pathkey"}},
+		{name: "decoded once", path: "/", query: "ref=ab%2Dc", want: Link{"ab-c", "/"}},
+		{name: "64-char key", path: "/", query: "ref=" + k64, want: Link{k64, "/"}},
+		{name: "semicolon is not a separator", path: "/", query: "ref=abc;via=x", want: Link{"", "/"}},
+		{name: "param names are case-sensitive", path: "/", query: "REF=abc", want: Link{"", "/?REF=abc"}},
+		{name: "custom via only", d: bareDomain(), path: "/", query: "ref=abc&via=v1", want: Link{"v1", "/?ref=abc"}},
+		{name: "empty params mean ref", d: noParams, path: "/", query: "ref=abc&via=x", want: Link{"abc", "/?via=x"}},
+
+		// Path keys.
+		{name: "path key", path: "/ABC123", want: Link{"ABC123", "/"}},
+		{name: "path key trailing slash", path: "/ABC123/", want: Link{"ABC123", "/"}},
+		{name: "path key with route", path: "/ABC123/promo/summer", query: "utm_source=x", want: Link{"ABC123", "/promo/summer?utm_source=x"}},
+		{name: "route keeps trailing slash", path: "/ABC123/promo/", want: Link{"ABC123", "/promo/"}},
+		{name: "path key percent-decoded", path: "/ab%2Dc", want: Link{"ab-c", "/"}},
+		{name: "path key decoded only once", path: "/ab%252Dc", want: Link{"", "/ab%252Dc"}},
+		{name: "path without leading slash", path: "ABC123", want: Link{"ABC123", "/"}},
+		{name: "path keys off", d: noPathKeys, path: "/ABC123", want: Link{"", "/ABC123"}},
+		{name: "root has no key", path: "/", want: Link{"", "/"}},
+		{name: "empty path", path: "", want: Link{"", "/"}},
+
+		// Reserved paths.
+		{name: "well-known", path: "/.well-known/assetlinks.json", want: Link{"", "/.well-known/assetlinks.json"}},
+		{name: "encoded well-known", path: "/%2Ewell-known/x", want: Link{"", "/.well-known/x"}},
+		{name: "root AASA", path: "/apple-app-site-association", want: Link{"", "/apple-app-site-association"}},
+		{name: "api", path: "/api/v1/resolve", want: Link{"", "/api/v1/resolve"}},
+		{name: "static", path: "/static/app.css", want: Link{"", "/static/app.css"}},
+		{name: "robots", path: "/robots.txt", want: Link{"", "/robots.txt"}},
+		{name: "favicon", path: "/favicon.ico", want: Link{"", "/favicon.ico"}},
+
+		// Route.
+		{name: "referral params removed, others kept in order", path: "/", query: "a=1&ref=k1&b=2&via=z&ref=k2&c=3", want: Link{"k1", "/?a=1&b=2&c=3"}},
+		{name: "query re-escaped", path: "/", query: "q=a%20b&r=x+y&s=%41", want: Link{"", "/?q=a+b&r=x+y&s=A"}},
+		{name: "bare query item kept", path: "/", query: "flag&x=1", want: Link{"", "/?flag&x=1"}},
+		{name: "nameless items dropped", path: "/", query: "=x&&y=1", want: Link{"", "/?y=1"}},
+		{name: "redirect params carried as plain items", path: "/ABC123", query: "next=https%3A%2F%2Fevil.com&redirect=//evil.com&url=x",
+			want: Link{"ABC123", "/?next=https%3A%2F%2Fevil.com&redirect=%2F%2Fevil.com&url=x"}},
+		{name: "dot segments resolved", path: "/ABC123/a/../b/./c", want: Link{"ABC123", "/b/c"}},
+		{name: "encoded dot segments cannot climb", path: "/ABC123/%2E%2E/%2E%2E/etc", want: Link{"ABC123", "/etc"}},
+		{name: "encoded slash stays inside its segment", path: "/ABC123/a%2Fb", want: Link{"ABC123", "/a%2Fb"}},
+		{name: "route of 1 KiB is dropped", path: "/ABC123/" + strings.Repeat("x", MaxRouteLen), want: Link{"ABC123", "/"}},
+
+		// Hostile input.
+		{name: "65-char query key", path: "/", query: "ref=" + k65, want: Link{"", "/"}},
+		{name: "65-char path key", path: "/" + k65, want: Link{"", "/" + k65}},
+		{name: "script query key", path: "/", query: "ref=<script>alert(1)</script>", want: Link{"", "/"}},
+		{name: "script path key", path: "/<script>", want: Link{"", "/%3Cscript%3E"}},
+		{name: "broken escape in query key", path: "/", query: "ref=%ZZ&via=ok", want: Link{"", "/"}},
+		{name: "broken escape in path key", path: "/%ZZ", want: Link{"", "/"}},
+		{name: "broken escape after path key", path: "/ABC123/%ZZ", want: Link{"ABC123", "/"}},
+		{name: "broken escape in other query item", path: "/", query: "x=%G1&y=2", want: Link{"", "/?y=2"}},
+		{name: "dot-dot query key", path: "/", query: "ref=..", want: Link{"", "/"}},
+		{name: "dot-dot path key", path: "/..", want: Link{"", "/"}},
+		{name: "unicode path key", path: "/%D0%BA%D0%BB%D1%8E%D1%87", want: Link{"", "/%D0%BA%D0%BB%D1%8E%D1%87"}},
+		{name: "unicode query key", path: "/", query: "ref=%D0%BA%D0%BB", want: Link{"", "/"}},
+		{name: "invalid UTF-8 path", path: "/ABC123/%FF", want: Link{"ABC123", "/"}},
+		{name: "20 KB query key", path: "/", query: "ref=" + long, want: Link{"", "/"}},
+		{name: "20 KB path key", path: "/" + long, want: Link{"", "/"}},
+		{name: "scheme-relative path", path: "//evil.com", want: Link{"", "/evil.com"}},
+		{name: "scheme-relative after key", path: "/ABC123//evil.com/x", want: Link{"ABC123", "/evil.com/x"}},
+		{name: "many slashes", path: "///evil.com", want: Link{"", "/evil.com"}},
+		{name: "javascript in route path", path: "/ABC123/javascript:alert(1)", want: Link{"ABC123", "/javascript:alert%281%29"}},
+		{name: "javascript as first segment", path: "/javascript:alert(1)", want: Link{"", "/javascript:alert%281%29"}},
+		{name: "javascript in route query", path: "/", query: "next=javascript:alert(1)", want: Link{"", "/?next=javascript%3Aalert%281%29"}},
+		{name: "backslash path", path: `/\evil.com`, want: Link{"", "/"}},
+		{name: "encoded backslash path", path: "/%5Cevil.com", want: Link{"", "/"}},
+		{name: "backslashes after key", path: "/ABC123/%5C%5Cevil.com", want: Link{"ABC123", "/"}},
+		{name: "slash-backslash", path: `/ABC123/\/evil.com`, want: Link{"ABC123", "/"}},
+		{name: "backslash in query value is only data", path: "/", query: `x=%5C%5Cevil.com`, want: Link{"", "/?x=%5C%5Cevil.com"}},
+		{name: "control char in path", path: "/ABC123/a%0Ab", want: Link{"ABC123", "/"}},
+		{name: "raw control char in path", path: "/ABC123/a\x7fb", want: Link{"ABC123", "/"}},
+		{name: "control char in query item", path: "/", query: "x=%00&y=%0D%0ASet-Cookie:1&z=1", want: Link{"", "/?z=1"}},
+		{name: "control char in key", path: "/", query: "ref=ab%0A", want: Link{"", "/"}},
+		{name: "fragment-looking path", path: "/ABC123/%23frag", want: Link{"ABC123", "/%23frag"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.d
+			if d == nil {
+				d = fullDomain()
+			}
+			got := Extract(d, tt.path, tt.query)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Extract(%q, %q) mismatch (-want +got):\n%s", tt.path, tt.query, diff)
+			}
+			checkRoute(t, d, got.Route)
+		})
+	}
+}
