@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 )
 
@@ -21,6 +22,10 @@ Commands:
   serve [-config FILE] [-demo]   run the service (the default command)
   check [-config FILE] [-print]  validate the config and list every problem;
                                  -print writes the well-known files it would serve
+  verify [-timeout 10s] [-cdn] [-insecure] URL…
+                                 fetch a live domain's well-known files the way
+                                 Apple's and Google's verifiers do and report
+                                 every finding; -cdn also checks Apple's CDN copy
   version                        print the version, commit and Go version
   help                           print this help
 
@@ -74,6 +79,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "check":
 		return check(rest, getenv, stdout, stderr)
+	case "verify":
+		// verify works on a copy that refuses redirects; tests call it
+		// with a client that trusts their TLS servers.
+		return verify(ctx, rest, &http.Client{}, stdout, stderr)
 	case "version":
 		if len(rest) > 0 {
 			return usageError(stderr, "version takes no arguments")
