@@ -25,6 +25,12 @@ type Store interface {
 	// the existing event and created=false; with a different BodyHash it
 	// returns an error wrapping ErrConflict. Insert does not modify e; see
 	// PrepareInsert for the fields it fills in.
+	//
+	// Backends may commit concurrent inserts together; each caller still
+	// gets its own answer, and only after the commit. A caller whose ctx
+	// ends first gets ctx.Err(), and its event may or may not have been
+	// committed, as with an HTTP request that timed out: a retry with the
+	// same body returns the event if it was (created=false).
 	Insert(ctx context.Context, e *Event) (stored *Event, created bool, err error)
 
 	// Get returns the program's event with that id, or ErrNotFound (also for

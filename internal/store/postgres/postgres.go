@@ -8,11 +8,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/deeplinkd/deeplinkd/internal/store"
+	"github.com/deeplinkd/deeplinkd/internal/store/groupcommit"
 	"github.com/deeplinkd/deeplinkd/internal/store/migrate"
 )
 
@@ -21,19 +23,32 @@ var migrations embed.FS
 
 // DB is the PostgreSQL store.
 type DB struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	inserts *groupcommit.Group[*store.Event, inserted]
 }
+
+// minConns is the least pool size Open sets when the DSN names none.
+// pgxpool's default, max(4, number of CPUs), makes 64 concurrent API
+// requests queue for a connection before the database has any work; the
+// inserts share a few connections (see insertWorkers), but reads, claims and
+// marks each need their own.
+const minConns = 16
 
 var _ store.Store = (*DB)(nil)
 
 // Open connects to the database at dsn (a postgres:// URL or key=value
 // string, as pgx accepts) and applies pending migrations. The tables live in
 // the connection's current schema, so search_path in the DSN selects one.
+// The pool holds at least minConns connections unless the DSN sets
+// pool_max_conns (pgxpool's parameters apply).
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx's parse errors may quote the DSN, password included.
 		return nil, errors.New("open postgres: cannot parse the dsn (want postgres://user@host:5432/db?sslmode=... or key=value pairs)")
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = max(cfg.MaxConns, minConns)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -44,6 +59,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	db.inserts = groupcommit.New(insertWorkers, maxInsertBatch, db.flushInserts)
 	return db, nil
 }
 
@@ -95,8 +111,10 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pool, waiting for connections in use to be returned.
+// Close lets the inserts already accepted commit, then closes the pool,
+// waiting for connections in use to be returned.
 func (db *DB) Close() error {
+	db.inserts.Close()
 	db.pool.Close()
 	return nil
 }

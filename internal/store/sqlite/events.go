@@ -21,8 +21,8 @@ func (db *DB) Insert(ctx context.Context, in *store.Event) (*store.Event, bool, 
 		existing *store.Event
 		created  bool
 	)
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `
+	err = db.w.do(ctx, func(tx *wtx) error {
+		err := tx.QueryRow(`
 			INSERT INTO events (id, program, type, natural_key, customer_key, body_hash, payload,
 				status, next_attempt_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -38,7 +38,7 @@ func (db *DB) Insert(ctx context.Context, in *store.Event) (*store.Event, bool, 
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		existing, err = scanEvent(tx.QueryRowContext(ctx,
+		existing, err = scanEvent(tx.QueryRow(
 			`SELECT `+columns+` FROM events WHERE program = ? AND type = ? AND natural_key = ?`,
 			e.Program, e.Type, e.NaturalKey))
 		return err

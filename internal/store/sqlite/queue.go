@@ -27,8 +27,8 @@ func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time
 	}
 	now = store.UTC(now)
 	var claimed []*store.Event
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
+	err := db.w.do(ctx, func(tx *wtx) error {
+		rows, err := tx.Query(`
 			UPDATE events SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
 			WHERE seq IN (
 				SELECT e.seq FROM events e
@@ -81,8 +81,8 @@ func (db *DB) settle(ctx context.Context, op, id, owner, set string, args ...any
 	if err := store.CheckOwner(op, id, owner); err != nil {
 		return err
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE events SET `+set+`, lease_owner = '', lease_until = NULL
+	err := db.w.do(ctx, func(tx *wtx) error {
+		res, err := tx.Exec(`UPDATE events SET `+set+`, lease_owner = '', lease_until = NULL
 			WHERE id = ? AND status = 'queued' AND lease_owner = ?`, append(args, id, owner)...)
 		if err != nil {
 			return err
@@ -91,7 +91,7 @@ func (db *DB) settle(ctx context.Context, op, id, owner, set string, args ...any
 			return err
 		}
 		var one int
-		err = tx.QueryRowContext(ctx, `SELECT 1 FROM events WHERE id = ?`, id).Scan(&one)
+		err = tx.QueryRow(`SELECT 1 FROM events WHERE id = ?`, id).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -110,9 +110,9 @@ func (db *DB) settle(ctx context.Context, op, id, owner, set string, args ...any
 func (db *DB) Retry(ctx context.Context, program, id string, now time.Time) (*store.Event, error) {
 	now = store.UTC(now)
 	var e *store.Event
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.w.do(ctx, func(tx *wtx) error {
 		var status string
-		err := tx.QueryRowContext(ctx, `SELECT status FROM events WHERE id = ? AND program = ?`, id, program).Scan(&status)
+		err := tx.QueryRow(`SELECT status FROM events WHERE id = ? AND program = ?`, id, program).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -122,7 +122,7 @@ func (db *DB) Retry(ctx context.Context, program, id string, now time.Time) (*st
 		if status != store.StatusFailed {
 			return store.NotRetryable(status)
 		}
-		e, err = scanEvent(tx.QueryRowContext(ctx, `
+		e, err = scanEvent(tx.QueryRow(`
 			UPDATE events SET status = 'queued', next_attempt_at = ?, updated_at = ?, lease_owner = '', lease_until = NULL
 			WHERE id = ? RETURNING `+columns,
 			micro(now), micro(now), id))

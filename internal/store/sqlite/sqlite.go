@@ -27,14 +27,22 @@ var migrations embed.FS
 // write lock (another instance, a backup) before failing with SQLITE_BUSY.
 const busyTimeoutMS = "10000"
 
-// DB is the SQLite store. Writes go through a pool of exactly one connection
-// whose transactions begin IMMEDIATE: SQLite allows one writer at a time, and
-// queueing writers in database/sql instead of in SQLite's lock means
-// concurrent inserts wait their turn rather than fail with SQLITE_BUSY. Reads
-// use a separate read-only pool, which WAL lets run beside the writer.
+// writeParams configure the writer's connection. temp_store=MEMORY keeps
+// the statement journal of each write's savepoint in memory: on disk it
+// costs a file write for every page a write touches.
+const writeParams = "_txlock=immediate&_journal_mode=WAL&_synchronous=FULL&_pragma=temp_store(memory)"
+
+// DB is the SQLite store. Every write (Insert, Claim, the Mark* methods,
+// Retry) goes through one writer goroutine that commits whatever writes are
+// waiting as one transaction (see writer), on a pool of exactly one
+// connection whose transactions begin IMMEDIATE: SQLite allows one writer at
+// a time, so writes queue in the process rather than fight for the lock and
+// fail with SQLITE_BUSY, and concurrent writes share one fsync. Reads use a
+// separate read-only pool, which WAL lets run beside the writer.
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
+	w     *writer
 }
 
 var _ store.Store = (*DB)(nil)
@@ -42,9 +50,20 @@ var _ store.Store = (*DB)(nil)
 // Open opens (creating if needed) the SQLite database at dsn, a file path
 // such as "data/deeplinkd.db", optionally with modernc.org/sqlite query
 // parameters, which take precedence over the defaults. It creates the file's
-// directory, sets WAL, synchronous=FULL (an accepted event survives power
-// loss), a busy timeout and foreign keys, and applies pending migrations.
-// ":memory:" gives a private in-memory database, for tests.
+// directory, sets WAL, synchronous=FULL, a busy timeout and foreign keys, and
+// applies pending migrations. ":memory:" gives a private in-memory database,
+// for tests.
+//
+// Why FULL: in WAL mode a commit appends to the WAL file. With NORMAL the WAL
+// is fsynced only at checkpoints, so a commit is in the operating system's
+// page cache when Insert returns: that survives a crash or SIGKILL of the
+// process, but a power loss or kernel crash can roll back the last commits
+// (the file stays consistent; accepted events are gone, though their clients
+// were told 202). With FULL the WAL is fsynced at every commit, so an accepted
+// event survives power loss as far as the disk honours fsync. The writer's
+// group commit shares that fsync among all the writes of a batch, which is
+// what makes FULL affordable under load. A DSN may still ask for
+// ?_synchronous=NORMAL, accepting that loss on power failure.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	path, params, _ := strings.Cut(dsn, "?")
 	if path == "" {
@@ -58,12 +77,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 	}
 
-	write, err := openPool(dsn, params, "_txlock=immediate&_journal_mode=WAL&_synchronous=FULL", 1)
+	write, err := openPool(dsn, params, writeParams, 1)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	db := &DB{write: write, read: write}
+	db := &DB{write: write, read: write, w: newWriter(write)}
 	if err := db.migrate(ctx); err != nil {
+		db.w.close()
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -104,15 +124,15 @@ func openPool(dsn, params, extra string, conns int) (*sql.DB, error) {
 }
 
 // migrate applies the pending embedded migrations in one IMMEDIATE
-// transaction, so a second process opening the same file at the same time
-// waits on the write lock and then finds them applied.
+// transaction (the writer's), so a second process opening the same file at
+// the same time waits on the write lock and then finds them applied.
 func (db *DB) migrate(ctx context.Context) error {
 	files, err := migrate.Load(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	return db.w.do(ctx, func(tx *wtx) error {
+		if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    TEXT PRIMARY KEY,
 			applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 		) STRICT`); err != nil {
@@ -120,44 +140,21 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		for _, f := range files {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, f.Version).Scan(&n); err != nil {
+			if err := tx.QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, f.Version).Scan(&n); err != nil {
 				return fmt.Errorf("migration %s: %w", f.Version, err)
 			}
 			if n > 0 {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, f.SQL); err != nil {
+			if _, err := tx.Exec(f.SQL); err != nil {
 				return fmt.Errorf("migration %s: %w", f.Version, err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, f.Version); err != nil {
+			if _, err := tx.Exec(`INSERT INTO schema_migrations (version) VALUES (?)`, f.Version); err != nil {
 				return fmt.Errorf("migration %s: record: %w", f.Version, err)
 			}
 		}
 		return nil
 	})
-}
-
-// inTx runs fn in a write transaction, which begins IMMEDIATE (takes the
-// write lock up front) so that what fn reads cannot change before it writes.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		return errors.Join(err, rollback(tx))
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
-func rollback(tx *sql.Tx) error {
-	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
-		return fmt.Errorf("rollback: %w", err)
-	}
-	return nil
 }
 
 // Ping checks both pools.
@@ -171,8 +168,10 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close lets the writes already queued commit, then closes both pools.
+// Writes that arrive later fail.
 func (db *DB) Close() error {
+	db.w.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -143,6 +144,62 @@ var insertTests = []test{
 		}
 		if nCreated != 1 {
 			t.Errorf("%d concurrent Inserts created %d events; want 1", n, nCreated)
+		}
+	}},
+	{"concurrent inserts of overlapping keys", func(t *testing.T, s store.Store) {
+		// Backends may group concurrent inserts into one commit; whatever
+		// lands together, each key is created once, a repeat with the same
+		// body gets that event, and another body conflicts.
+		const keys, repeats = 16, 4
+		type call struct {
+			in      *store.Event
+			got     *store.Event
+			created bool
+			err     error
+		}
+		var (
+			calls []*call
+			wg    sync.WaitGroup
+			start = make(chan struct{})
+		)
+		for k := range keys {
+			for r := range repeats {
+				body := ""
+				if r == repeats-1 && k%2 == 0 {
+					body = "another body"
+				}
+				calls = append(calls, &call{in: newEvent(progA, store.TypeSignup, fmt.Sprintf("user_%d", k), "", t0, body)})
+			}
+		}
+		for _, c := range calls {
+			wg.Go(func() {
+				<-start
+				c.got, c.created, c.err = s.Insert(ctx(t), c.in)
+			})
+		}
+		close(start)
+		wg.Wait()
+		created := map[string]int{}
+		for _, c := range calls {
+			stored := mustFind(t, s, c.in.NaturalKey)
+			switch {
+			case c.in.BodyHash != stored.BodyHash:
+				wantIs(t, fmt.Sprintf("Insert(%s, other body)", c.in.NaturalKey), c.err, store.ErrConflict)
+			case c.err != nil:
+				t.Errorf("Insert(%s) = %v; want the stored event", c.in.NaturalKey, c.err)
+			default:
+				if diff := cmp.Diff(stored, c.got); diff != "" {
+					t.Errorf("Insert(%s) mismatch (-stored +got):\n%s", c.in.NaturalKey, diff)
+				}
+				if c.created {
+					created[c.in.NaturalKey]++
+				}
+			}
+		}
+		for k := range keys {
+			if key := fmt.Sprintf("user_%d", k); created[key] != 1 {
+				t.Errorf("Inserts of %s created %d events; want 1", key, created[key])
+			}
 		}
 	}},
 	{"times are UTC at store precision", func(t *testing.T, s store.Store) {

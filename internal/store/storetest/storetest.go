@@ -108,6 +108,15 @@ func mustGet(t *testing.T, s store.Store, program, id string) *store.Event {
 	return got
 }
 
+func mustFind(t *testing.T, s store.Store, key string) *store.Event {
+	t.Helper()
+	got, err := s.FindByNaturalKey(ctx(t), progA, store.TypeSignup, key)
+	if err != nil {
+		t.Fatalf("FindByNaturalKey(%q) = %v", key, err)
+	}
+	return got
+}
+
 func mustClaim(t *testing.T, s store.Store, owner string, now time.Time, limit int) []*store.Event {
 	t.Helper()
 	got, err := s.Claim(ctx(t), owner, now, lease, limit)
