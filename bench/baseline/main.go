@@ -1,0 +1,85 @@
+// Command baseline is the yardstick for bench/wellknown.sh: the least a Go
+// server can do to answer an AASA request, a bare net/http handler writing
+// the same bytes from memory. deeplinkd's throughput on the same request is
+// reported as a ratio of this one's.
+//
+//	baseline -file aasa.json [-listen 127.0.0.1:0]
+//
+// It logs one JSON line, {"msg":"listening","public":"HOST:PORT",...}, to
+// stderr once it accepts connections, the way deeplinkd does.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "baseline:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
+	file := fs.String("file", "", "file whose bytes are served as the AASA")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *file == "" {
+		return errors.New("-file is required")
+	}
+	body, err := os.ReadFile(*file)
+	if err != nil {
+		return fmt.Errorf("read AASA: %w", err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *listen, err)
+	}
+	srv := &http.Server{Handler: newHandler(body), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	slog.New(slog.NewJSONHandler(stderr, nil)).Info("listening", "public", ln.Addr().String())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// newHandler serves body as application/json at both AASA paths and 404
+// elsewhere. Content-Length is set so a large file is not chunked, which
+// would make the yardstick slower than it needs to be.
+func newHandler(body []byte) http.Handler {
+	length := strconv.Itoa(len(body))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/apple-app-site-association", "/apple-app-site-association":
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", length)
+			if r.Method != http.MethodHead {
+				w.Write(body)
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}

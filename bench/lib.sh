@@ -1,0 +1,76 @@
+# bench/lib.sh: what the bench scripts share. Source it after
+# `set -euo pipefail` and `cd` to the repository root:
+#
+#   . bench/lib.sh
+#
+# It sets DURATION, THREADS and CONNS (from the environment, else 10s, 2,
+# 64), makes TMP (removed on exit) and PIDS (every process appended there
+# is stopped on exit).
+# shellcheck shell=bash
+
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-64}
+
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# ensure_wrk installs wrk with apt-get when it is missing.
+ensure_wrk() {
+	if ! command -v wrk >/dev/null; then
+		echo "installing wrk" >&2
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
+	fi
+}
+
+# wait_listening LOG: print the "public" address from the one JSON line
+# the server logs once it accepts connections.
+wait_listening() {
+	local log=$1 addr i
+	for ((i = 0; i < 100; i++)); do
+		addr=$(grep -h '"msg":"listening"' "$log" 2>/dev/null |
+			grep -o '"public":"[^"]*"' | head -1 | cut -d'"' -f4) || true
+		if [[ -n $addr ]]; then
+			echo "$addr"
+			return
+		fi
+		sleep 0.1
+	done
+	cat "$log" >&2
+	fail "no listening line in $log after 10s"
+}
+
+# run_wrk NAME URL [HEADER...]: one wrk run against URL, each HEADER sent
+# with -H; prints requests/s. A run with any answer other than 2xx or 3xx
+# fails: its numbers would mean nothing.
+run_wrk() {
+	local name=$1 url=$2 h
+	shift 2
+	local args=()
+	for h in "$@"; do
+		args+=(-H "$h")
+	done
+	local out=$TMP/wrk-$name.txt
+	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "${args[@]}" "$url" >"$out"
+	if grep -q 'Non-2xx' "$out"; then
+		cat "$out" >&2
+		fail "$name answered errors under load; the numbers would mean nothing"
+	fi
+	awk '/^Requests\/sec:/ { print $2 }' "$out"
+}
+
+# peak_rss PID: the process's peak resident set (VmHWM) in MiB.
+peak_rss() {
+	awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench/wellknown.sh: deeplinkd's AASA throughput against a bare net/http
+# server (bench/baseline) serving the same bytes, under the same wrk load.
+# Prints requests/s for each, the ratio, and deeplinkd's peak RSS.
+#
+#   bench/wellknown.sh                     # 2 threads, 64 connections, 10s
+#   DURATION=30s CONNS=128 bench/wellknown.sh
+#
+# Not part of go test: it needs wrk (installed with apt-get when missing)
+# and the machine to itself for meaningful numbers.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+. bench/lib.sh
+
+TARGET=0.9
+HOST=go.example.com
+AASA_PATH=/.well-known/apple-app-site-association
+
+ensure_wrk
+
+echo "building" >&2
+go build -o "$TMP/deeplinkd" ./cmd/deeplinkd
+go build -o "$TMP/baseline" ./bench/baseline
+
+# Info level, as in production: the access log is part of the cost, and
+# the listening line the script waits for is logged at info.
+DEEPLINKD_API_TOKEN=bench-token-0123456789abcdef \
+	DEEPLINKD_STORAGE_DSN="$TMP/bench.db" \
+	DEEPLINKD_LOG_LEVEL=info \
+	"$TMP/deeplinkd" serve -config bench/config.yaml 2>"$TMP/deeplinkd.log" &
+DL_PID=$!
+PIDS+=("$DL_PID")
+DL_ADDR=$(wait_listening "$TMP/deeplinkd.log")
+
+# The baseline serves exactly the bytes deeplinkd serves.
+curl -sSf -H "Host: $HOST" -o "$TMP/aasa.json" "http://$DL_ADDR$AASA_PATH" ||
+	fail "deeplinkd did not serve $AASA_PATH for $HOST"
+"$TMP/baseline" -file "$TMP/aasa.json" 2>"$TMP/baseline.log" &
+PIDS+=("$!")
+BL_ADDR=$(wait_listening "$TMP/baseline.log")
+curl -sSf -o "$TMP/aasa-baseline.json" "http://$BL_ADDR$AASA_PATH"
+cmp -s "$TMP/aasa.json" "$TMP/aasa-baseline.json" || fail "baseline bytes differ from deeplinkd's"
+
+echo "wrk -t$THREADS -c$CONNS -d$DURATION, $(wc -c <"$TMP/aasa.json") byte AASA" >&2
+DL_RPS=$(run_wrk deeplinkd "http://$DL_ADDR$AASA_PATH" "Host: $HOST")
+BL_RPS=$(run_wrk baseline "http://$BL_ADDR$AASA_PATH" "Host: $HOST")
+DL_HWM="$(peak_rss "$DL_PID") MiB"
+
+awk -v dl="$DL_RPS" -v bl="$BL_RPS" -v hwm="$DL_HWM" -v target="$TARGET" 'BEGIN {
+	ratio = dl / bl
+	printf "%-10s %12s\n", "server", "requests/s"
+	printf "%-10s %12.0f\n", "deeplinkd", dl
+	printf "%-10s %12.0f\n", "baseline", bl
+	printf "ratio      %12.2f   (target >= %.2f: %s)\n", ratio, target, ratio >= target ? "met" : "NOT met"
+	printf "deeplinkd peak RSS (VmHWM): %s\n", hwm
+}'
