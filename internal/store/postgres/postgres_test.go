@@ -259,3 +259,8 @@ func TestWithSearchPath(t *testing.T) {
 func BenchmarkInsert(b *testing.B) {
 	storetest.BenchInsert(b, openFresh(b))
 }
+
+// BenchmarkClaimBacklog claims from a queue of 20,000 events.
+func BenchmarkClaimBacklog(b *testing.B) {
+	storetest.BenchClaimBacklog(b, openFresh(b), 20_000)
+}

@@ -21,6 +21,11 @@ const unblocked = `(e.customer_key = '' OR NOT EXISTS (
 		AND p.customer_key = e.customer_key AND p.seq < e.seq))`
 
 // Claim leases due events to owner; see store.Store.
+//
+// INDEXED BY pins the partial index on the queue: without statistics the
+// planner prefers events_status and sorts the whole queue for every claim,
+// which turns a backlog of tens of thousands into a crawl. Walking
+// events_due in (next_attempt_at, seq) order stops after limit rows.
 func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*store.Event, error) {
 	if err := store.CheckClaim(owner, lease, limit); err != nil {
 		return nil, err
@@ -31,7 +36,7 @@ func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time
 		rows, err := tx.Query(`
 			UPDATE events SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
 			WHERE seq IN (
-				SELECT e.seq FROM events e
+				SELECT e.seq FROM events e INDEXED BY events_due
 				WHERE e.status = 'queued' AND e.next_attempt_at <= ?
 					AND (e.lease_until IS NULL OR e.lease_until <= ?)
 					AND `+unblocked+`

@@ -196,3 +196,8 @@ func BenchmarkInsert(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkClaimBacklog claims from a queue of 20,000 events.
+func BenchmarkClaimBacklog(b *testing.B) {
+	storetest.BenchClaimBacklog(b, openTemp(b), 20_000)
+}
