@@ -4,9 +4,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/deeplinkd/deeplinkd/internal/apperr"
 )
 
 // Error is an error a handler returns to have it answered with a given
@@ -63,6 +67,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// Headers are gone; the client already has a status.
 		return
 	}
+	if ae := apperr.As(err); ae != nil && ae.RetryAfter > 0 &&
+		(e.Code == apperr.RateLimited || e.Code == apperr.UpstreamUnavailable) {
+		// Whole seconds, rounded up: a client retrying early only fails again.
+		c.Response().Header().Set("Retry-After", strconv.FormatInt(int64((ae.RetryAfter+time.Second-1)/time.Second), 10))
+	}
 	var werr error
 	switch {
 	case req.Method == http.MethodHead:
@@ -78,10 +87,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// classify turns any error into a status with words safe to show.
+// classify turns any error into a status with words safe to show. A
+// *Error or an *apperr.Error (the API's vocabulary) keeps its words unless
+// it is internal; anything else gets the generic words of its status.
 func classify(err error) *Error {
 	var own *Error
-	if errors.As(err, &own) {
+	if !errors.As(err, &own) {
+		if ae := apperr.As(err); ae != nil {
+			own = &Error{Status: apperr.HTTPStatus(ae), Code: ae.Code, Message: ae.Message, Field: ae.Field, Err: ae.Err}
+		}
+	}
+	if own != nil {
 		e := *own
 		if e.Status == 0 {
 			e.Status = http.StatusInternalServerError

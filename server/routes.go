@@ -19,11 +19,12 @@ type route struct {
 var getHead = []string{http.MethodGet, http.MethodHead}
 
 // publicRoutes is the public listener's route table. echo matches static
-// paths before "/*", so the resolver's catch-all, when it is appended here
-// (GET/HEAD "/*"), cannot shadow these; it must still refuse the reserved
-// paths of DESIGN.md section 3 itself (a trailing slash on a well-known
-// path, say, reaches it and must stay a 404, never a page or a redirect).
-// Everything not in the table is a 404: JSON under /api, plain elsewhere.
+// paths before "/*", so the resolver's catch-all (GET/HEAD "/*") cannot
+// shadow these; it still refuses the reserved paths of DESIGN.md section 3
+// itself (a trailing slash on a well-known path, say, reaches it and must
+// stay a 404, never a page or a redirect). Other methods on a link path
+// are 405; a site without a resolver answers 404: JSON under /api, plain
+// elsewhere.
 func (s *Server) publicRoutes() []route {
 	aasa := serveDocument(func(f wellknown.Files) wellknown.Document { return f.AASA })
 	assetLinks := serveDocument(func(f wellknown.Files) wellknown.Document { return f.AssetLinks })
@@ -32,6 +33,12 @@ func (s *Server) publicRoutes() []route {
 		// iOS 9 read the root; later systems prefer .well-known. Same bytes.
 		{getHead, "/apple-app-site-association", aasa},
 		{getHead, "/.well-known/assetlinks.json", assetLinks},
+		{getHead, "/robots.txt", serveRobots},
+		{getHead, "/favicon.ico", serveFavicon},
+		{getHead, "/static/*", s.serveAsset},
+		{getHead, "/api/v1/resolve", requireToken(s.apiResolve)},
+		// The link resolver: every other GET/HEAD path (see serveLink).
+		{getHead, "/*", s.serveLink},
 	}
 }
 
@@ -57,7 +64,7 @@ func (s *Server) newPublic() *echo.Echo {
 	e := s.newEcho()
 	e.Use(s.pinSnapshot, requestID, securityHeaders,
 		s.observe(listenerPublic, slog.LevelInfo), s.recoverPanics, limitRequest, requireSite)
-	for _, r := range s.publicRoutes() {
+	for _, r := range append(s.publicRoutes(), s.apiRoutes()...) {
 		e.Match(r.methods, r.path, r.handler)
 	}
 	return e

@@ -17,6 +17,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/deeplinkd/deeplinkd/internal/useragent"
 )
 
 // Options are the process-level dependencies of a Server.
@@ -35,6 +37,14 @@ type Options struct {
 	// Now is the clock for durations and reload timestamps. Nil means
 	// time.Now.
 	Now func() time.Time
+	// UserAgents configures the visitor classifier, which the server
+	// builds once and keeps across reloads (its cache stays warm).
+	UserAgents useragent.Options
+	// Events serves the attribution API's event routes (see
+	// NewEventService); nil answers them 503.
+	Events EventService
+	// Customers serves /api/v1/customers/{key}/...; nil answers 503.
+	Customers CustomerReader
 }
 
 // Server serves the public and admin listeners from the current Snapshot.
@@ -44,8 +54,13 @@ type Server struct {
 	ready    func(context.Context) error
 	now      func() time.Time
 	metrics  *metrics
+	links    *links
 	snap     atomic.Pointer[Snapshot]
 	draining atomic.Bool
+
+	// events and customers back the attribution API (api.go).
+	events    EventService
+	customers CustomerReader
 	// onDrain, when set (by tests), runs as the drain begins.
 	onDrain func()
 
@@ -61,6 +76,9 @@ func New(opts Options, snap *Snapshot) *Server {
 		reg:   opts.Registry,
 		ready: opts.Ready,
 		now:   opts.Now,
+
+		events:    opts.Events,
+		customers: opts.Customers,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -72,6 +90,7 @@ func New(opts Options, snap *Snapshot) *Server {
 		s.now = time.Now
 	}
 	s.metrics = newMetrics(s.reg, opts.Version, opts.Commit)
+	s.links = newLinks(opts.UserAgents, s.reg)
 	if snap != nil {
 		s.snap.Store(snap)
 		// The config the process starts with is its first successful load.

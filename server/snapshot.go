@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/wellknown"
 )
 
@@ -16,6 +17,19 @@ type Site struct {
 	Hosts []string
 	// WellKnown are the pre-rendered AASA and assetlinks.json.
 	WellKnown wellknown.Files
+	// Program is the name of the Partnero program the domain belongs to;
+	// an API token acts only on its own program's domains.
+	Program string
+	// Domain is the link resolver's view of the site. Nil serves no links:
+	// every path but the well-known files is then a 404.
+	Domain *resolve.Domain
+	// PartneroJS is the PartneroJS loader URL (partnero.js_url) the pages
+	// load; its origin joins the pages' Content-Security-Policy.
+	PartneroJS string
+
+	// page is what every page of the site shares, prepared once by
+	// NewSnapshot (see prepareSite).
+	page *sitePage
 }
 
 // Snapshot is one immutable configuration: the sites by host and the
@@ -26,6 +40,9 @@ type Snapshot struct {
 	// TrustedProxies are the peers whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed.
 	TrustedProxies []netip.Prefix
+	// Tokens are the /api/v1 bearer tokens, each bound to one program.
+	// Set them before the snapshot is served; see NewToken.
+	Tokens []Token
 
 	byHost map[string]*Site
 }
@@ -56,6 +73,9 @@ func NewSnapshot(sites []Site, trusted []netip.Prefix) (*Snapshot, error) {
 			snap.byHost[host] = site
 		}
 		site.Hosts = hosts
+		if err := prepareSite(site); err != nil {
+			return nil, fmt.Errorf("site %d (%s): %w", i, hosts[0], err)
+		}
 	}
 	for _, p := range trusted {
 		if !p.IsValid() {

@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -20,20 +22,19 @@ import (
 // envLogLevel sets the log level: debug, info, warn or error.
 const envLogLevel = "DEEPLINKD_LOG_LEVEL"
 
-const demoUnavailable = "-demo is not available yet: the Partnero simulator arrives with the attribution API"
-
 // serve runs the service until SIGTERM/SIGINT (or ctx) ends it, reloading
 // the config on SIGHUP. Its log, JSON on stderr, is its whole output.
+//
+// Start: config, (the demo simulator), store and its migrations, outbox,
+// listeners. Stop, all within server.shutdown_timeout: drain HTTP, then
+// stop the outbox (sends in flight finish or go back to the queue), then
+// close the store (and the demo simulator).
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	path := configFlag(fs, getenv)
 	demo := fs.Bool("demo", false, "also run the Partnero simulator in-process and point the client at it")
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return ignoreHelp(err)
-	}
-	if *demo {
-		fmt.Fprintln(stderr, "deeplinkd:", demoUnavailable)
-		return errUsage
 	}
 	logger, err := newLogger(stderr, getenv(envLogLevel))
 	if err != nil {
@@ -46,16 +47,47 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return exitError{code: 1}
 	}
 	logWarnings(logger, cfg)
-
 	ver, rev := buildVersion()
+	shutdownTimeout := cfg.Server.ShutdownTimeout
+
+	apiURL := cfg.Partnero.APIURL
+	var sim *demoSim
+	var demoKeys map[string]string
+	if *demo {
+		sim, err = startDemo(ctx, cfg, logger)
+		if err != nil {
+			return err
+		}
+		defer stopDemo(logger, sim, shutdownTimeout)
+		apiURL, demoKeys = sim.url, sim.keys
+	}
+	live := newLiveConfig(cfg, demoKeys)
+	reg := prometheus.NewRegistry()
+	d, err := startDelivery(ctx, cfg, deliveryDeps{apiURL: apiURL, live: live, logger: logger, reg: reg, version: ver})
+	if err != nil {
+		logger.Error("cannot start deliveries", "storage", cfg.Storage.Driver, "error", err.Error())
+		return exitError{code: 1}
+	}
+	// Stops the outbox and closes the store on every way out; after a
+	// signal, shutdown below does it first, in order, and this is a no-op.
+	var stopOnce sync.Once
+	stopDelivery := func(ctx context.Context) {
+		stopOnce.Do(func() {
+			if err := d.stop(ctx); err != nil {
+				logger.Warn("deliveries stopped early; unfinished sends return to the queue", "error", err.Error())
+			}
+		})
+	}
+	defer stopDelivery(context.Background())
+
 	srv := server.New(server.Options{
-		Logger:   logger,
-		Registry: prometheus.NewRegistry(),
-		Version:  ver,
-		Commit:   rev,
-		// No store yet, so readiness is the loaded config alone; the
-		// store's ping joins here when the store is wired in.
-		Ready: nil,
+		Logger:    logger,
+		Registry:  reg,
+		Version:   ver,
+		Commit:    rev,
+		Ready:     d.store.Ping,
+		Events:    d.events,
+		Customers: d.customers,
 	}, snap)
 
 	// Catch the signals before announcing the listeners: a SIGHUP sent the
@@ -81,22 +113,34 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		"admin", admin.Addr().String(),
 		"config", *path,
 		"domains", len(cfg.Domains),
+		"storage", cfg.Storage.Driver,
 		"version", ver,
 		"commit", rev)
 
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(stopCtx, public, admin, cfg.Server.ShutdownTimeout) }()
+	go func() { done <- srv.Serve(stopCtx, public, admin, shutdownTimeout) }()
 
 	running := cfg
 	stopping := stopCtx.Done()
+	// deadline bounds the whole shutdown; it starts with the signal (or
+	// with a listener's failure, when that ends Serve first).
+	var deadline time.Time
 	for {
 		select {
 		case <-hup:
-			reload(logger, srv, running, *path, getenv)
+			reload(logger, srv, live, running, *path, getenv)
 		case <-stopping:
 			stopping = nil
-			logger.Info("shutting down", "timeout", cfg.Server.ShutdownTimeout.String())
+			deadline = time.Now().Add(shutdownTimeout)
+			logger.Info("shutting down", "timeout", shutdownTimeout.String())
 		case err := <-done:
+			if deadline.IsZero() {
+				deadline = time.Now().Add(shutdownTimeout)
+			}
+			// HTTP is drained: no request can queue an event any more.
+			dctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+			stopDelivery(dctx)
+			cancel()
 			if err != nil {
 				logger.Error("stopped", "error", err.Error())
 				return exitError{code: 1}
@@ -107,10 +151,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 }
 
+// stopDemo stops the demo simulator, last, after the deliveries to it.
+func stopDemo(logger *slog.Logger, sim *demoSim, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := sim.stop(ctx); err != nil {
+		logger.Warn("demo: simulator stopped early", "error", err.Error())
+	}
+}
+
 // reload loads the config again and swaps it in; a bad config is logged
 // and the one in force stays. running is the config the process started
 // with: what it bound and opened cannot change without a restart.
-func reload(logger *slog.Logger, srv *server.Server, running *config.Config, path string, getenv func(string) string) {
+func reload(logger *slog.Logger, srv *server.Server, live *liveConfig, running *config.Config, path string, getenv func(string) string) {
 	cfg, snap, err := load(path, getenv)
 	if err != nil {
 		srv.ObserveReload(false)
@@ -122,13 +175,17 @@ func reload(logger *slog.Logger, srv *server.Server, running *config.Config, pat
 		logger.Warn("restart needed", "setting", setting,
 			"detail", setting+" changed; the running value stays in force until deeplinkd restarts")
 	}
+	// Programs and their keys first: a token the new snapshot adds may
+	// queue events for a program only the new config has.
+	live.swap(cfg)
 	srv.Swap(snap)
 	srv.ObserveReload(true)
 	logger.Info("reloaded", "config", path, "domains", len(cfg.Domains))
 }
 
 // restartSettings lists the settings that differ between old and new but
-// only take effect at start: the listeners, the drain time and storage.
+// only take effect at start: the listeners, the drain time, storage, the
+// Partnero client's URL and timeout, and delivery.
 func restartSettings(old, new *config.Config) []string {
 	var out []string
 	if old.Server.Listen != new.Server.Listen {
@@ -146,6 +203,16 @@ func restartSettings(old, new *config.Config) []string {
 	// The DSN may hold a password: say that it changed, never what it is.
 	if old.Storage.DSN != new.Storage.DSN {
 		out = append(out, "storage.dsn")
+	}
+	// The Partnero client and the outbox are built once, at start.
+	if old.Partnero.APIURL != new.Partnero.APIURL {
+		out = append(out, "partnero.api_url")
+	}
+	if old.Partnero.Timeout != new.Partnero.Timeout {
+		out = append(out, "partnero.timeout")
+	}
+	if old.Delivery != new.Delivery {
+		out = append(out, "delivery")
 	}
 	return out
 }

@@ -2,15 +2,20 @@ package main
 
 import (
 	"fmt"
+	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/deeplinkd/deeplinkd/internal/config"
+	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/server"
 	"github.com/deeplinkd/deeplinkd/wellknown"
 )
 
 // buildSnapshot turns a validated config into what the server serves:
-// each domain's hosts and pre-rendered well-known files, and the trusted
-// proxies. Errors name the file and the domain, like config problems.
+// each domain's hosts, pre-rendered well-known files and link resolver,
+// the API tokens and the trusted proxies. Errors name the file and the
+// domain, like config problems.
 func buildSnapshot(cfg *config.Config) (*server.Snapshot, error) {
 	sites := make([]server.Site, 0, len(cfg.Domains))
 	for i := range cfg.Domains {
@@ -19,11 +24,64 @@ func buildSnapshot(cfg *config.Config) (*server.Snapshot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: domains[%d]: %w", cfg.Path, i, err)
 		}
-		sites = append(sites, server.Site{Hosts: d.Hosts(), WellKnown: files})
+		dom, err := resolveDomain(cfg, d)
+		if err != nil {
+			return nil, fmt.Errorf("%s: domains[%d]: %w", cfg.Path, i, err)
+		}
+		sites = append(sites, server.Site{
+			Hosts:      d.Hosts(),
+			WellKnown:  files,
+			Program:    d.Program,
+			Domain:     dom,
+			PartneroJS: cfg.Partnero.JSURL,
+		})
 	}
 	snap, err := server.NewSnapshot(sites, cfg.TrustedProxyPrefixes())
 	if err != nil {
 		return nil, fmt.Errorf("%s: domains: %w", cfg.Path, err)
 	}
+	for _, t := range cfg.APITokens {
+		// Revealed only to be hashed: the snapshot keeps the digest.
+		snap.Tokens = append(snap.Tokens, server.NewToken(t.Name, t.Program, t.Token.Reveal()))
+	}
 	return snap, nil
+}
+
+// resolveDomain is the resolver's view of one configured domain. It copies
+// every slice, so the result outlives a reload of the config.
+func resolveDomain(cfg *config.Config, d *config.Domain) (*resolve.Domain, error) {
+	hosts := d.Hosts()
+	dom := &resolve.Domain{
+		Hosts:    hosts,
+		Params:   slices.Clone(d.Referral.Params),
+		PathKeys: d.Referral.PathKeysEnabled(),
+		Desktop:  d.Web.Desktop,
+		Preview: resolve.Preview{
+			Title:       d.Preview.Title,
+			Description: d.Preview.Description,
+			Image:       d.Preview.Image,
+		},
+	}
+	if len(hosts) > 1 {
+		// The first alias is the "open" host: a tap on a link to the
+		// page's own host never opens the app.
+		dom.OpenHost = hosts[1]
+	}
+	if p := cfg.Program(d.Program); p != nil {
+		dom.PublicID = p.PublicID
+	}
+	for _, a := range d.Apple.Apps {
+		dom.Apple = append(dom.Apple, resolve.AppleApp{AppID: a.AppID, AppStoreID: a.AppStoreID, Scheme: strings.ToLower(a.Scheme)})
+	}
+	for _, a := range d.Android.Apps {
+		dom.Android = append(dom.Android, resolve.AndroidApp{Package: a.Package, Scheme: strings.ToLower(a.Scheme)})
+	}
+	if raw := d.Web.FallbackURL; raw != "" {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("web.fallback_url: %w", err)
+		}
+		dom.Fallback = u
+	}
+	return dom, nil
 }

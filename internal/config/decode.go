@@ -79,6 +79,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.str(n, v, path)
 	case reflect.Bool:
 		d.boolean(n, v, path)
+	case reflect.Int:
+		d.integer(n, v, path)
 	default:
 		// Only a schema change can get here; say so rather than panic.
 		d.add(path, fmt.Sprintf("cannot decode into %s", v.Type()), "report this as a bug")
@@ -184,6 +186,17 @@ func (d *decoder) boolean(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	v.SetBool(b)
+}
+
+// integer accepts a whole number written as one (`workers: 4`); a
+// quoted "4" or 4.0 is a mistake worth pointing out.
+func (d *decoder) integer(n *yaml.Node, v reflect.Value, path string) {
+	i, err := strconv.ParseInt(n.Value, 10, 32)
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || err != nil {
+		d.add(path, "must be a whole number, not "+describe(n), "write digits only, e.g. 4")
+		return
+	}
+	v.SetInt(i)
 }
 
 func (d *decoder) duration(n *yaml.Node, v reflect.Value, path string) {

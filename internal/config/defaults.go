@@ -22,6 +22,10 @@ const (
 	DefaultReferralParam   = "ref"
 	DefaultDesktop         = DesktopPage
 	DefaultDeferredWindow  = 2 * time.Hour
+	DefaultWorkers         = 4
+	DefaultLease           = 2 * time.Minute
+	DefaultBaseDelay       = 2 * time.Second
+	DefaultMaxDelay        = time.Hour
 )
 
 // applyDefaults fills every unset value that has a default. A zero
@@ -40,6 +44,13 @@ func applyDefaults(c *Config) {
 	setString(&c.Partnero.APIURL, DefaultPartneroAPIURL)
 	setString(&c.Partnero.JSURL, DefaultPartneroJSURL)
 	setDuration(&c.Partnero.Timeout, DefaultPartneroTimeout)
+
+	if c.Delivery.Workers == 0 {
+		c.Delivery.Workers = DefaultWorkers
+	}
+	setDuration(&c.Delivery.Lease, DefaultLease)
+	setDuration(&c.Delivery.BaseDelay, DefaultBaseDelay)
+	setDuration(&c.Delivery.MaxDelay, DefaultMaxDelay)
 
 	for i := range c.Domains {
 		d := &c.Domains[i]

@@ -35,6 +35,7 @@ func TestLoadDefaults(t *testing.T) {
 			JSURL:   "https://app.partnero.com/js/universal.js",
 			Timeout: 10 * time.Second,
 		},
+		Delivery: Delivery{Workers: 4, Lease: 2 * time.Minute, BaseDelay: 2 * time.Second, MaxDelay: time.Hour},
 		Programs: map[string]*Program{
 			"main": {Name: "main", Type: "affiliate", APIKeyEnv: "PARTNERO_API_KEY", PublicID: "P1234567", APIKey: NewSecret("pk_test_abcdef")},
 		},
@@ -80,6 +81,7 @@ func TestLoadFull(t *testing.T) {
 			JSURL:   "https://cdn.example.com/universal.js",
 			Timeout: 3 * time.Second,
 		},
+		Delivery: Delivery{Workers: 8, Lease: 30 * time.Second, BaseDelay: 500 * time.Millisecond, MaxDelay: 5 * time.Minute},
 		Programs: map[string]*Program{
 			"main":    {Name: "main", Type: "affiliate", APIKeyEnv: "PARTNERO_API_KEY", PublicID: "P1234567", APIKey: NewSecret("pk_test_abcdef")},
 			"friends": {Name: "friends", Type: "refer_a_friend", APIKeyEnv: "FRIENDS_API_KEY", PublicID: "friends_01"},

@@ -16,6 +16,7 @@ type Config struct {
 	Server    Server              `yaml:"server"`
 	Storage   Storage             `yaml:"storage"`
 	Partnero  Partnero            `yaml:"partnero"`
+	Delivery  Delivery            `yaml:"delivery"`
 	Programs  map[string]*Program `yaml:"programs"`
 	APITokens []APIToken          `yaml:"api_tokens"`
 	Domains   []Domain            `yaml:"domains"`
@@ -41,6 +42,22 @@ type Partnero struct {
 	APIURL  string        `yaml:"api_url"`
 	JSURL   string        `yaml:"js_url"`
 	Timeout time.Duration `yaml:"timeout"`
+}
+
+// Delivery tunes the outbox that forwards accepted events to Partnero.
+// The section is optional (an addition to DESIGN.md section 2); every
+// value has a default.
+type Delivery struct {
+	// Workers is how many events one instance sends at once.
+	Workers int `yaml:"workers"`
+	// Lease is how long a claimed event is held by its sender; it must
+	// outlast partnero.timeout, or a slow send could be claimed again.
+	Lease time.Duration `yaml:"lease"`
+	// BaseDelay is the wait before the first retry; it doubles with each
+	// attempt (with jitter) up to MaxDelay.
+	BaseDelay time.Duration `yaml:"base_delay"`
+	// MaxDelay caps the wait between two attempts.
+	MaxDelay time.Duration `yaml:"max_delay"`
 }
 
 // Program is one Partnero program.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -45,6 +46,7 @@ func (v *validator) validate(c *Config) {
 	v.server(&c.Server)
 	v.storage(&c.Storage)
 	v.partnero(&c.Partnero)
+	v.delivery(&c.Delivery, c.Partnero.Timeout)
 	v.programs(c)
 	v.apiTokens(c)
 	v.domains(c)
@@ -143,6 +145,35 @@ func (v *validator) partnero(p *Partnero) {
 	v.httpsURL("partnero.js_url", p.JSURL)
 	if p.Timeout <= 0 {
 		v.add("partnero.timeout", "must be more than 0", "e.g. 10s")
+	}
+}
+
+// maxWorkers bounds delivery.workers: each worker holds a Partnero
+// connection, and Partnero rate-limits per key long before this.
+const maxWorkers = 64
+
+func (v *validator) delivery(d *Delivery, partneroTimeout time.Duration) {
+	if d.Workers < 0 || d.Workers > maxWorkers {
+		v.add("delivery.workers", fmt.Sprintf("%d is not between 1 and %d", d.Workers, maxWorkers), "e.g. 4")
+	}
+	switch {
+	case d.Lease <= 0:
+		v.add("delivery.lease", "must be more than 0", "e.g. 2m")
+	case partneroTimeout > 0 && d.Lease <= partneroTimeout:
+		// A lease that ends before the send's timeout lets another worker
+		// claim the event while it is still being sent: a duplicate send.
+		v.add("delivery.lease", fmt.Sprintf("%v must be longer than partnero.timeout %v", d.Lease, partneroTimeout),
+			"make it several times partnero.timeout, e.g. 2m")
+	}
+	if d.BaseDelay <= 0 {
+		v.add("delivery.base_delay", "must be more than 0", "e.g. 2s")
+	}
+	switch {
+	case d.MaxDelay <= 0:
+		v.add("delivery.max_delay", "must be more than 0", "e.g. 1h")
+	case d.BaseDelay > 0 && d.MaxDelay < d.BaseDelay:
+		v.add("delivery.max_delay", fmt.Sprintf("%v is less than delivery.base_delay %v", d.MaxDelay, d.BaseDelay),
+			"make it at least delivery.base_delay, e.g. 1h")
 	}
 }
 

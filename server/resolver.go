@@ -1,0 +1,86 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/deeplinkd/deeplinkd/internal/resolve"
+	"github.com/deeplinkd/deeplinkd/internal/useragent"
+)
+
+// errNotFound answers a path that is neither a route nor a link.
+var errNotFound = &Error{Status: http.StatusNotFound, Message: "not found"}
+
+// links is what the link resolver keeps for the life of the Server,
+// across reloads: the classifier (and its cache), the parsed pages, the
+// hashed static assets and the click metrics.
+type links struct {
+	ua      *useragent.Classifier
+	pages   *pageSet
+	assets  *assets
+	metrics *linkMetrics
+}
+
+// newLinks builds the resolver's shared parts. The templates and assets
+// are embedded, so a failure to parse them is a bug in this binary, found
+// by the first test that builds a Server: it panics.
+func newLinks(opts useragent.Options, reg *prometheus.Registry) *links {
+	as, err := newAssets()
+	if err != nil {
+		panic(fmt.Sprintf("static assets: %v", err))
+	}
+	pages, err := newPageSet(as)
+	if err != nil {
+		panic(fmt.Sprintf("page templates: %v", err))
+	}
+	return &links{
+		ua:      useragent.New(opts),
+		pages:   pages,
+		assets:  as,
+		metrics: newLinkMetrics(reg),
+	}
+}
+
+// serveLink is the resolver: GET/HEAD on any path the route table does not
+// name. A reserved path (DESIGN.md section 3) is a 404, never a page, so
+// a typo in a well-known path can never be answered with HTML. Otherwise
+// it reads the key and route, classifies the visitor and answers the
+// decision: a preview for bots, a page for phones (and for desktops in
+// page mode or a Mac that may be an iPad), else a 302 to the fallback.
+func (s *Server) serveLink(c echo.Context) error {
+	site := siteOf(c)
+	req := c.Request()
+	path := req.URL.EscapedPath()
+	if site == nil || site.Domain == nil || site.page == nil || resolve.Reserved(path) {
+		return errNotFound
+	}
+	link := resolve.Extract(site.Domain, path, req.URL.RawQuery)
+	visitor := s.links.ua.Classify(req.UserAgent())
+	dec := resolve.Decide(site.Domain, link, visitor)
+	if req.Method == http.MethodGet {
+		// A HEAD fetches no page and runs no PartneroJS: not a click.
+		s.links.metrics.observe(site, dec, visitor)
+	}
+
+	h := c.Response().Header()
+	// The answer depends on the user agent and carries the key: no cache
+	// may keep it or hand it to another visitor.
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Add(echo.HeaderVary, "User-Agent")
+	h.Set("X-Robots-Tag", "noindex")
+
+	if dec.Action == resolve.ActionRedirect {
+		if !site.page.webOriginOf(dec.Location) {
+			// resolve builds Location from the fallback URL alone; a
+			// different origin would be an open redirect. The link itself
+			// is not logged: it carries the key.
+			return &Error{Status: http.StatusInternalServerError,
+				Err: fmt.Errorf("redirect for %s leaves the fallback origin", site.Hosts[0])}
+		}
+		return c.Redirect(http.StatusFound, dec.Location)
+	}
+	return s.renderPage(c, site, dec)
+}
