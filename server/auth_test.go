@@ -155,7 +155,7 @@ func TestProgramFor(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+tokenBeta)
 	rec := httptest.NewRecorder()
 	c := e.NewContext(req, rec)
-	c.Set(keySnapshot, ts.Snapshot())
+	c.Set(keyState, &reqState{snap: ts.Snapshot()})
 	if err := handler(c); err != nil {
 		t.Fatalf("requireToken: %v", err)
 	}

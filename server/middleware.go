@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 )
@@ -22,12 +24,21 @@ const (
 // HeaderRequestID carries the request id both ways.
 const HeaderRequestID = "X-Request-ID"
 
-// Keys of the values the middleware leaves in the echo context.
-const (
-	keySnapshot  = "deeplinkd.snapshot"
-	keySite      = "deeplinkd.site"
-	keyRequestID = "deeplinkd.request_id"
-)
+// headerRequestIDKey is HeaderRequestID as net/http keys it in a Header
+// map, for direct assignment on the hot path.
+var headerRequestIDKey = http.CanonicalHeaderKey(HeaderRequestID)
+
+// keyState is where the middleware keeps a request's reqState in the echo
+// context: one entry (one map write) instead of one per value, since every
+// request pays for it.
+const keyState = "deeplinkd.request"
+
+// reqState is what the middleware learns about a request.
+type reqState struct {
+	snap *Snapshot
+	site *Site // nil for an unknown host
+	id   string
+}
 
 // snapshotCtxKey carries the pinned snapshot in the request context, for
 // the IP and scheme extractors, which only see the *http.Request.
@@ -40,11 +51,18 @@ func (s *Server) pinSnapshot(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		snap := s.snap.Load()
 		req := c.Request()
-		c.SetRequest(req.WithContext(context.WithValue(req.Context(), snapshotCtxKey{}, snap)))
-		c.Set(keySnapshot, snap)
-		if site, ok := snap.Lookup(req.Host); ok {
-			c.Set(keySite, site)
+		if len(snap.TrustedProxies) > 0 {
+			// Only the IP and scheme extractors need the snapshot in the
+			// request's context, and only when proxies are trusted: without
+			// them the answer is the peer's, whatever a reload does. Copying
+			// the request is the costliest step here, so skip it otherwise.
+			c.SetRequest(req.WithContext(context.WithValue(req.Context(), snapshotCtxKey{}, snap)))
 		}
+		st := &reqState{snap: snap}
+		if site, ok := snap.Lookup(req.Host); ok {
+			st.site = site
+		}
+		c.Set(keyState, st)
 		return next(c)
 	}
 }
@@ -62,16 +80,26 @@ func requireSite(next echo.HandlerFunc) echo.HandlerFunc {
 
 // requestID keeps a sane incoming X-Request-ID (so a proxy's id links the
 // logs) and otherwise makes one, and echoes it on the response.
-func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id := c.Request().Header.Get(HeaderRequestID)
-		if !validRequestID(id) {
-			id = newRequestID()
+		id := s.requestIDFor(c.Request())
+		if st := stateOf(c); st != nil {
+			st.id = id
+		} else {
+			c.Set(keyState, &reqState{id: id})
 		}
-		c.Set(keyRequestID, id)
-		c.Response().Header().Set(HeaderRequestID, id)
+		c.Response().Header()[headerRequestIDKey] = []string{id}
 		return next(c)
 	}
+}
+
+// requestIDFor is the id of r: its own X-Request-ID when sane, else a
+// fresh one.
+func (s *Server) requestIDFor(r *http.Request) string {
+	if v := r.Header[headerRequestIDKey]; len(v) > 0 && validRequestID(v[0]) {
+		return v[0]
+	}
+	return s.ids.next()
 }
 
 // validRequestID accepts 1 to 64 characters of [A-Za-z0-9._-]: enough for
@@ -90,22 +118,50 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
+// idSource makes request ids: a random prefix drawn once per server and a
+// counter. Ids only have to be unique and not collide with another
+// process's; reading crypto/rand for every request cost more than the
+// rest of a well-known file's answer.
+type idSource struct {
+	prefix string
+	n      atomic.Uint64
 }
+
+func newIDSource() *idSource {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return &idSource{prefix: hex.EncodeToString(b[:]) + "-"}
+}
+
+func (ids *idSource) next() string {
+	var buf [32]byte
+	out := append(buf[:0], ids.prefix...)
+	out = strconv.AppendUint(out, ids.n.Add(1), 36)
+	return string(out)
+}
+
+// Header values shared by every response. The keys are already canonical
+// and net/http never changes a value slice, so assigning them directly
+// skips the canonicalisation and allocation of Header.Set on the hot path.
+var (
+	hdrNosniff        = []string{"nosniff"}
+	hdrReferrerPolicy = []string{"strict-origin-when-cross-origin"}
+	hdrFrameDeny      = []string{"DENY"}
+)
 
 // securityHeaders sets the headers every answer carries, errors included.
 // No HSTS: TLS terminates at the proxy, which owns that policy.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
+		setSecurityHeaders(c.Response().Header())
 		return next(c)
 	}
+}
+
+func setSecurityHeaders(h http.Header) {
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["Referrer-Policy"] = hdrReferrerPolicy
+	h["X-Frame-Options"] = hdrFrameDeny
 }
 
 // recoverPanics turns a panic into a 500 that shows nothing of it; the
@@ -164,22 +220,33 @@ func headerSize(req *http.Request) int {
 	return n
 }
 
+func stateOf(c echo.Context) *reqState {
+	st, _ := c.Get(keyState).(*reqState)
+	return st
+}
+
 // siteOf is the site the request's host selected, nil for an unknown host.
 func siteOf(c echo.Context) *Site {
-	site, _ := c.Get(keySite).(*Site)
-	return site
+	if st := stateOf(c); st != nil {
+		return st.site
+	}
+	return nil
 }
 
 // snapshotOf is the snapshot the request pinned.
 func snapshotOf(c echo.Context) *Snapshot {
-	snap, _ := c.Get(keySnapshot).(*Snapshot)
-	return snap
+	if st := stateOf(c); st != nil {
+		return st.snap
+	}
+	return nil
 }
 
 // requestIDOf is the request's id, "" before the requestID middleware.
 func requestIDOf(c echo.Context) string {
-	id, _ := c.Get(keyRequestID).(string)
-	return id
+	if st := stateOf(c); st != nil {
+		return st.id
+	}
+	return ""
 }
 
 // routeOf is the matched route pattern, or "unmatched": a bounded value

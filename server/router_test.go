@@ -270,8 +270,8 @@ func TestRequestID(t *testing.T) {
 				}
 				return
 			}
-			if got == tt.incoming || !validRequestID(got) || len(got) != 32 {
-				t.Errorf("X-Request-ID = %q; want a fresh 32-character id", got)
+			if got == tt.incoming || !validRequestID(got) || len(got) < 14 {
+				t.Errorf("X-Request-ID = %q; want a fresh id (random prefix, counter)", got)
 			}
 		})
 	}
@@ -279,6 +279,12 @@ func TestRequestID(t *testing.T) {
 	b := do(h, http.MethodGet, "go.alpha.com", "/x", nil).Header().Get(HeaderRequestID)
 	if a == b {
 		t.Errorf("two requests got the same generated id %q", a)
+	}
+	// Another server (another process) draws another prefix, so ids from
+	// two instances behind one proxy do not collide.
+	h2 := newTestServer(t, Options{}).Public()
+	if c := do(h2, http.MethodGet, "go.alpha.com", "/x", nil).Header().Get(HeaderRequestID); c[:13] == a[:13] {
+		t.Errorf("two servers share the id prefix: %q and %q", a, c)
 	}
 }
 

@@ -30,7 +30,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener, shutdown
 	if shutdownTimeout <= 0 {
 		shutdownTimeout = defaultShutdownTimeout
 	}
-	servers := []*http.Server{s.httpServer(s.public), s.httpServer(s.admin)}
+	servers := []*http.Server{s.httpServer(s.publicHandler), s.httpServer(s.admin)}
 	names := []string{listenerPublic, listenerAdmin}
 	listeners := []net.Listener{public, admin}
 

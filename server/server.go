@@ -25,6 +25,12 @@ import (
 type Options struct {
 	// Logger receives access logs and errors. Nil discards them.
 	Logger *slog.Logger
+	// AccessLog, when set, receives the access log lines instead of
+	// Logger, written directly in the JSON handler's format (Logger's level
+	// still decides whether they are written). The binary passes a
+	// buffered stderr so a busy listener does not pay a write(2) per
+	// request.
+	AccessLog io.Writer
 	// Registry receives the server's metrics and serves /metrics. Nil
 	// means a fresh registry of the server's own.
 	Registry *prometheus.Registry
@@ -55,6 +61,8 @@ type Server struct {
 	now      func() time.Time
 	metrics  *metrics
 	links    *links
+	ids      *idSource
+	access   *accessLog // nil: access lines go through log
 	snap     atomic.Pointer[Snapshot]
 	draining atomic.Bool
 
@@ -64,8 +72,9 @@ type Server struct {
 	// onDrain, when set (by tests), runs as the drain begins.
 	onDrain func()
 
-	public *echo.Echo
-	admin  *echo.Echo
+	public        *echo.Echo
+	publicHandler http.Handler // public behind the well-known fast lane
+	admin         *echo.Echo
 }
 
 // New builds a Server serving snap (which may be nil until the first Swap:
@@ -90,6 +99,10 @@ func New(opts Options, snap *Snapshot) *Server {
 		s.now = time.Now
 	}
 	s.metrics = newMetrics(s.reg, opts.Version, opts.Commit)
+	s.ids = newIDSource()
+	if opts.AccessLog != nil {
+		s.access = newAccessLog(opts.AccessLog)
+	}
 	s.links = newLinks(opts.UserAgents, s.reg)
 	if snap != nil {
 		s.snap.Store(snap)
@@ -97,6 +110,7 @@ func New(opts Options, snap *Snapshot) *Server {
 		s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
 	}
 	s.public = s.newPublic()
+	s.publicHandler = s.fastLane(s.public)
 	s.admin = s.newAdmin()
 	return s
 }
@@ -122,7 +136,7 @@ func (s *Server) ObserveReload(ok bool) {
 }
 
 // Public is the handler for server.listen.
-func (s *Server) Public() http.Handler { return s.public }
+func (s *Server) Public() http.Handler { return s.publicHandler }
 
 // Admin is the handler for server.admin_listen.
 func (s *Server) Admin() http.Handler { return s.admin }

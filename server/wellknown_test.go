@@ -93,7 +93,7 @@ func TestServeDocumentHandler(t *testing.T) {
 			rec := httptest.NewRecorder()
 			c := e.NewContext(req, rec)
 			if tt.site != nil {
-				c.Set(keySite, tt.site)
+				c.Set(keyState, &reqState{site: tt.site})
 			}
 			err := aasa(c)
 			status := rec.Code

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/deeplinkd/deeplinkd/internal/config"
+	"github.com/deeplinkd/deeplinkd/internal/logbuf"
 	"github.com/deeplinkd/deeplinkd/server"
 )
 
@@ -36,10 +37,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return ignoreHelp(err)
 	}
-	logger, err := newLogger(stderr, getenv(envLogLevel))
+	// The logger and the batched access log share stderr through one lock,
+	// so a batch and a log line never interleave mid-line.
+	out := &lockedWriter{w: stderr}
+	logger, err := newLogger(out, getenv(envLogLevel))
 	if err != nil {
 		return err
 	}
+	access := logbuf.New(out, 0, 0)
+	defer access.Close()
 
 	cfg, snap, err := load(*path, getenv)
 	if err != nil {
@@ -82,6 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	srv := server.New(server.Options{
 		Logger:    logger,
+		AccessLog: access,
 		Registry:  reg,
 		Version:   ver,
 		Commit:    rev,
@@ -141,6 +148,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			dctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
 			stopDelivery(dctx)
 			cancel()
+			// The last requests' lines before the last line.
+			_ = access.Flush()
 			if err != nil {
 				logger.Error("stopped", "error", err.Error())
 				return exitError{code: 1}
@@ -221,6 +230,18 @@ func logWarnings(logger *slog.Logger, cfg *config.Config) {
 	for _, w := range cfg.Warnings {
 		logger.Warn("config warning", "warning", w)
 	}
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // newLogger is the JSON logger on stderr at the level named by level

@@ -1,0 +1,70 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestAccessLogMatchesSlog pins the hand-made line to slog's JSONHandler
+// output for the same record, byte for byte.
+func TestAccessLogMatchesSlog(t *testing.T) {
+	now := time.Date(2026, 11, 25, 23, 40, 1, 123456789, time.UTC)
+	lines := []accessLine{
+		{level: slog.LevelInfo, listener: "public", method: "GET", route: "/.well-known/apple-app-site-association",
+			status: 200, bytes: 1512, duration: 12345 * time.Nanosecond, requestID: "a1b2c3-1z", host: "go.example.com"},
+		{level: slog.LevelDebug, listener: "admin", method: "GET", route: "/metrics", status: 200, bytes: 99, duration: time.Millisecond, requestID: "x"},
+		{level: slog.LevelInfo, listener: "public", method: "OTHER", route: "unmatched", status: 404, requestID: "q\"<>&\\\n\r\t\x01\u2028\u2029é\xff", host: "unknown"},
+	}
+	for _, l := range lines {
+		var want bytes.Buffer
+		h := slog.NewJSONHandler(&want, &slog.HandlerOptions{Level: slog.LevelDebug})
+		r := slog.NewRecord(now, l.level, "request", 0)
+		r.AddAttrs(slog.String("listener", l.listener), slog.String("method", l.method), slog.String("route", l.route),
+			slog.Int("status", l.status), slog.Int64("bytes", l.bytes), slog.Duration("duration", l.duration),
+			slog.String("request_id", l.requestID))
+		if l.host != "" {
+			r.AddAttrs(slog.String("host", l.host))
+		}
+		if err := h.Handle(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		newAccessLog(&got).write(now, l)
+		if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			t.Errorf("access line differs from slog's (-slog +ours):\n%s", diff)
+		}
+		if !json.Valid([]byte(strings.TrimSpace(got.String()))) {
+			t.Errorf("invalid JSON: %s", got.String())
+		}
+	}
+}
+
+// TestAccessLogOption sends the access lines to Options.AccessLog, at the
+// logger's level, and nowhere else.
+func TestAccessLogOption(t *testing.T) {
+	var access, logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s := newTestServer(t, Options{Logger: logger, AccessLog: &access})
+	do(s.Public(), "GET", "go.alpha.com", pathAASA+"?ref=secret", nil)
+	do(s.Admin(), "GET", "", "/healthz", nil) // admin lines are debug: not written at info
+	var line map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(access.String())), &line); err != nil {
+		t.Fatalf("access log %q: %v", access.String(), err)
+	}
+	want := map[string]any{"level": "INFO", "msg": "request", "listener": "public", "method": "GET",
+		"route": pathAASA, "status": float64(200), "host": "go.alpha.com"}
+	for k, v := range want {
+		if line[k] != v {
+			t.Errorf("access line %s = %v; want %v", k, line[k], v)
+		}
+	}
+	if strings.Contains(access.String(), "secret") || strings.Contains(logs.String(), `"msg":"request"`) {
+		t.Errorf("access log leaked the query or went to the main log:\naccess: %s\nlog: %s", access.String(), logs.String())
+	}
+}
