@@ -27,7 +27,7 @@ go build -o "$TMP/baseline" ./bench/baseline
 # the listening line the script waits for is logged at info.
 DEEPLINKD_API_TOKEN=bench-token-0123456789abcdef \
 	DEEPLINKD_STORAGE_DSN="$TMP/bench.db" \
-	DEEPLINKD_LOG_LEVEL=${DEEPLINKD_LOG_LEVEL:-info} \
+	DEEPLINKD_LOG_LEVEL=info \
 	"$TMP/deeplinkd" serve -config bench/config.yaml 2>"$TMP/deeplinkd.log" &
 DL_PID=$!
 PIDS+=("$DL_PID")

@@ -12,6 +12,7 @@ package resolve
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -76,26 +77,22 @@ type Preview struct {
 	Image       string
 }
 
-// params returns the effective referral parameters.
-func (d *Domain) params() []string {
+// keyParam is the name every link we build carries the key under, so that
+// the app, the fallback site and PartneroJS all read one name: the first
+// configured parameter, or DefaultParam when keys come from the path only
+// (params: [] in the config).
+func (d *Domain) keyParam() string {
 	if len(d.Params) == 0 {
-		return []string{DefaultParam}
+		return DefaultParam
 	}
-	return d.Params
+	return d.Params[0]
 }
 
-// keyParam is the name every link we build carries the key under, so that
-// the app, the fallback site and PartneroJS all read one name.
-func (d *Domain) keyParam() string { return d.params()[0] }
-
-// isParam reports whether name is one of the referral parameters.
+// isParam reports whether name is a referral parameter: a configured one,
+// or the name links carry the key under. Neither is carried in the route,
+// so no link ends up with two keys.
 func (d *Domain) isParam(name string) bool {
-	for _, p := range d.params() {
-		if p == name {
-			return true
-		}
-	}
-	return false
+	return name == d.keyParam() || slices.Contains(d.Params, name)
 }
 
 // canonical returns Hosts[0], or "" for a domain with no host.

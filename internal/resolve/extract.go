@@ -50,7 +50,7 @@ func Extract(d *Domain, path, rawQuery string) Link {
 // queryKey returns the key from the first referral parameter present and
 // whether one was present at all.
 func (d *Domain) queryKey(items []queryItem) (key string, present bool) {
-	for _, p := range d.params() {
+	for _, p := range d.Params {
 		for _, it := range items {
 			if !it.nameOK || it.name != p {
 				continue

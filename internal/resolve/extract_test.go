@@ -38,7 +38,10 @@ func TestExtract(t *testing.T) {
 		{name: "semicolon is not a separator", path: "/", query: "ref=abc;via=x", want: Link{"", "/"}},
 		{name: "param names are case-sensitive", path: "/", query: "REF=abc", want: Link{"", "/?REF=abc"}},
 		{name: "custom via only", d: bareDomain(), path: "/", query: "ref=abc&via=v1", want: Link{"v1", "/?ref=abc"}},
-		{name: "empty params mean ref", d: noParams, path: "/", query: "ref=abc&via=x", want: Link{"abc", "/?via=x"}},
+		// params: [] in the config means keys come from the path only
+		// (the AASA claims no query then); ref is still dropped from the
+		// route, since links carry the key under it.
+		{name: "empty params read no query key", d: noParams, path: "/", query: "ref=abc&via=x", want: Link{"", "/?via=x"}},
 
 		// Path keys.
 		{name: "path key", path: "/ABC123", want: Link{"ABC123", "/"}},
