@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -53,9 +54,22 @@ type apiError struct {
 // handleError is the one place errors become responses, for both
 // listeners: JSON under /api, plain text elsewhere, and never the text of
 // an internal error or a panic.
+// statusClientClosed is nginx's code for a request whose client went away.
+const statusClientClosed = 499
+
 func (s *Server) handleError(err error, c echo.Context) {
-	e := classify(err)
 	req := c.Request()
+	if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
+		// The client closed the connection mid-request: nobody reads an
+		// answer and nothing failed here (an accepted event stays
+		// accepted; the client's retry gets it back). nginx's 499 keeps
+		// these apart from server errors in the access log and metrics.
+		if !c.Response().Committed {
+			c.Response().Status = statusClientClosed
+		}
+		return
+	}
+	e := classify(err)
 	if e.Status >= http.StatusInternalServerError {
 		s.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
 			slog.String("request_id", requestIDOf(c)),

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -124,5 +126,25 @@ func TestErrorBodiesHideInternals(t *testing.T) {
 				t.Errorf("no panic log line:\n%s", logs)
 			}
 		})
+	}
+}
+
+// TestClientGoneIsNoServerError: a handler that fails because the client
+// closed the connection is logged and counted as 499, not as a 500.
+func TestClientGoneIsNoServerError(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	ts.public.GET("/api/v1/slow", func(c echo.Context) error { return fmt.Errorf("insert: %w", c.Request().Context().Err()) })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/slow", nil).WithContext(ctx)
+	req.Host = "go.alpha.com"
+	rec := httptest.NewRecorder()
+	ts.Public().ServeHTTP(rec, req)
+	logs := ts.logs.String()
+	if strings.Contains(logs, `"level":"ERROR"`) || !strings.Contains(logs, `"status":499`) {
+		t.Errorf("log for a client gone away:\n%s", logs)
+	}
+	if got := testutil.ToFloat64(ts.metrics.requests.WithLabelValues("public", "/api/v1/slow", "GET", "499")); got != 1 {
+		t.Errorf("requests{code=499} = %v; want 1", got)
 	}
 }
