@@ -20,7 +20,7 @@ const readyTimeout = 2 * time.Second
 // every few seconds and say nothing about traffic.
 func (s *Server) newAdmin() *echo.Echo {
 	e := s.newEcho()
-	e.Use(composed(s.requestID, securityHeaders, s.observe(listenerAdmin, slog.LevelDebug), s.recoverPanics, limitRequest))
+	e.Use(composed(s.requestID, securityHeaders, s.observe(listenerAdmin, slog.LevelDebug), s.recoverPanics, s.limitRequest))
 	metrics := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{
 		Registry:          s.reg, // counts its own scrape errors
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelError),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -132,6 +133,9 @@ func classify(err error) *Error {
 	switch {
 	case errors.As(err, &tooLarge):
 		status = http.StatusRequestEntityTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// The body did not arrive within readTimeout.
+		status = http.StatusRequestTimeout
 	case errors.As(err, &he):
 		status = he.Code
 	}

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -191,7 +192,7 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 // limitRequest caps the header block and the body. A body over the limit
 // fails the handler's read with *http.MaxBytesError, which handleError
 // answers with 413.
-func limitRequest(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) limitRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if headerSize(req) > maxHeaderBytes {
@@ -202,6 +203,9 @@ func limitRequest(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if req.Body != nil && req.Body != http.NoBody {
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, maxBodyBytes)
+			// A body may trickle in; bound the whole read. Writers that
+			// cannot set deadlines (test recorders) have nothing to bound.
+			_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(s.bodyTimeout))
 		}
 		return next(c)
 	}

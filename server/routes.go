@@ -61,7 +61,7 @@ func (s *Server) publicRoutes() []route {
 func (s *Server) newPublic() *echo.Echo {
 	e := s.newEcho()
 	e.Use(composed(s.pinSnapshot, s.requestID, securityHeaders,
-		s.observe(listenerPublic, slog.LevelInfo), s.recoverPanics, limitRequest, requireSite))
+		s.observe(listenerPublic, slog.LevelInfo), s.recoverPanics, s.limitRequest, requireSite))
 	for _, r := range append(s.publicRoutes(), s.apiRoutes()...) {
 		e.Match(r.methods, r.path, r.handler)
 	}

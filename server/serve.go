@@ -12,7 +12,10 @@ import (
 
 // Timeouts of both listeners. Every answer is small and quick (files,
 // pages, API calls that only queue work), so these are generous bounds
-// against slow or stuck clients, not budgets for real work.
+// against slow or stuck clients, not budgets for real work. readTimeout
+// bounds reading a body: limitRequest sets it on the requests that have
+// one, since a server-wide ReadTimeout would cost every bodiless GET a
+// deadline update for nothing (ReadHeaderTimeout covers their headers).
 const (
 	readHeaderTimeout      = 10 * time.Second
 	readTimeout            = 30 * time.Second
@@ -82,7 +85,6 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,

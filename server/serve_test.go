@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -162,5 +163,37 @@ func TestServeListenerFailure(t *testing.T) {
 	err := ts.Serve(t.Context(), pub, adm, time.Second)
 	if err == nil || !strings.Contains(err.Error(), "serve admin listener") {
 		t.Errorf("Serve() = %v; want the admin listener's failure", err)
+	}
+}
+
+// TestSlowBodyTimesOut: a body that trickles in is cut off after the body
+// timeout with a 408, while bodiless requests have no such deadline.
+func TestSlowBodyTimesOut(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	ts.bodyTimeout = 200 * time.Millisecond
+	ts.public.POST("/api/v1/echo", func(c echo.Context) error {
+		_, err := io.ReadAll(c.Request().Body)
+		return err
+	})
+	pub, adm := listen(t), listen(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go ts.Serve(ctx, pub, adm, time.Second)
+
+	conn, err := net.Dial("tcp", pub.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Ten bytes announced, one sent, and then nothing.
+	io.WriteString(conn, "POST /api/v1/echo HTTP/1.1\r\nHost: go.alpha.com\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{")
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // the test's own bound, far above the server's
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("stalled body = %d; want 408", res.StatusCode)
 	}
 }

@@ -55,16 +55,19 @@ type Options struct {
 
 // Server serves the public and admin listeners from the current Snapshot.
 type Server struct {
-	log      *slog.Logger
-	reg      *prometheus.Registry
-	ready    func(context.Context) error
-	now      func() time.Time
-	metrics  *metrics
-	links    *links
-	ids      *idSource
-	access   *accessLog // nil: access lines go through log
-	snap     atomic.Pointer[Snapshot]
-	draining atomic.Bool
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	ready   func(context.Context) error
+	now     func() time.Time
+	metrics *metrics
+	links   *links
+	ids     *idSource
+	// bodyTimeout bounds reading a request body (readTimeout; tests
+	// shorten it).
+	bodyTimeout time.Duration
+	access      *accessLog // nil: access lines go through log
+	snap        atomic.Pointer[Snapshot]
+	draining    atomic.Bool
 
 	// events and customers back the attribution API (api.go).
 	events    EventService
@@ -100,6 +103,7 @@ func New(opts Options, snap *Snapshot) *Server {
 	}
 	s.metrics = newMetrics(s.reg, opts.Version, opts.Commit)
 	s.ids = newIDSource()
+	s.bodyTimeout = readTimeout
 	if opts.AccessLog != nil {
 		s.access = newAccessLog(opts.AccessLog)
 	}
