@@ -63,7 +63,6 @@ func Decide(d *Domain, l Link, v useragent.Visitor) Decision {
 		MaybeIPad: v.MaybeIPad,
 		Key:       key,
 		Route:     r.String(),
-		Links:     d.links(key, r),
 	}
 	switch v.Platform {
 	case useragent.Bot:
@@ -74,10 +73,18 @@ func Decide(d *Domain, l Link, v useragent.Visitor) Decision {
 		dec.Platform = useragent.Desktop
 		// iPadOS Safari sends a Mac UA; a 302 would take an iPad away
 		// from the Smart App Banner, so the page decides on the client.
-		if d.Desktop == DesktopRedirect && !v.MaybeIPad && dec.Links.Web != "" {
-			dec.Action = ActionRedirect
-			dec.Location = dec.Links.Web
+		if d.Desktop == DesktopRedirect && !v.MaybeIPad {
+			if web := d.webURL(key, r); web != "" {
+				// A redirect needs only its target: building the store and
+				// app links too would double the cost of the hottest
+				// link answer.
+				dec.Action = ActionRedirect
+				dec.Location = web
+				dec.Links = PageLinks{Web: web}
+				return dec
+			}
 		}
 	}
+	dec.Links = d.links(key, r)
 	return dec
 }
