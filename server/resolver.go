@@ -64,23 +64,40 @@ func (s *Server) serveLink(c echo.Context) error {
 		// A HEAD fetches no page and runs no PartneroJS: not a click.
 		s.links.metrics.observe(site, dec, visitor)
 	}
-
-	h := c.Response().Header()
-	// The answer depends on the user agent and carries the key: no cache
-	// may keep it or hand it to another visitor.
-	h.Set(echo.HeaderCacheControl, "no-store")
-	h.Add(echo.HeaderVary, "User-Agent")
-	h.Set("X-Robots-Tag", "noindex")
-
+	setLinkHeaders(c.Response().Header())
 	if dec.Action == resolve.ActionRedirect {
-		if !site.page.webOriginOf(dec.Location) {
-			// resolve builds Location from the fallback URL alone; a
-			// different origin would be an open redirect. The link itself
-			// is not logged: it carries the key.
-			return &Error{Status: http.StatusInternalServerError,
-				Err: fmt.Errorf("redirect for %s leaves the fallback origin", site.Hosts[0])}
+		if err := checkRedirect(site, dec); err != nil {
+			return err
 		}
 		return c.Redirect(http.StatusFound, dec.Location)
 	}
 	return s.renderPage(c, site, dec)
+}
+
+// Shared header values of link answers (see securityHeaders).
+var (
+	hdrNoStore = []string{"no-store"}
+	hdrVaryUA  = []string{"User-Agent"}
+	hdrNoIndex = []string{"noindex"}
+)
+
+// setLinkHeaders marks a link answer: it depends on the user agent and
+// carries the key, so no cache may keep it or hand it to another visitor,
+// and no search engine should index it.
+func setLinkHeaders(h http.Header) {
+	h["Cache-Control"] = hdrNoStore
+	h["Vary"] = append(h["Vary"], hdrVaryUA...)
+	h["X-Robots-Tag"] = hdrNoIndex
+}
+
+// checkRedirect refuses a redirect whose target left the fallback origin.
+// resolve builds Location from the fallback URL alone; a different origin
+// would be an open redirect. The link itself is not logged: it carries
+// the key.
+func checkRedirect(site *Site, dec resolve.Decision) error {
+	if !site.page.webOriginOf(dec.Location) {
+		return &Error{Status: http.StatusInternalServerError,
+			Err: fmt.Errorf("redirect for %s leaves the fallback origin", site.Hosts[0])}
+	}
+	return nil
 }

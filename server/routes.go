@@ -36,7 +36,7 @@ func (s *Server) publicRoutes() []route {
 		{getHead, "/static/*", s.serveAsset},
 		{getHead, "/api/v1/resolve", requireToken(s.apiResolve)},
 		// The link resolver: every other GET/HEAD path (see serveLink).
-		{getHead, "/*", s.serveLink},
+		{getHead, routeLinks, s.serveLink},
 	}
 }
 
