@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -34,6 +35,12 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener, shutdown
 		shutdownTimeout = defaultShutdownTimeout
 	}
 	servers := []*http.Server{s.httpServer(s.publicHandler), s.httpServer(s.admin)}
+	for _, srv := range servers {
+		fresh := &freshConns{m: make(map[net.Conn]struct{})}
+		srv.ConnState = fresh.track
+		// Shutdown runs this once the listeners are closed.
+		srv.RegisterOnShutdown(fresh.closeAll)
+	}
 	names := []string{listenerPublic, listenerAdmin}
 	listeners := []net.Listener{public, admin}
 
@@ -89,5 +96,34 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// freshConns tracks the connections that have not sent a byte yet.
+// http.Server.Shutdown counts such a connection as busy for its first five
+// seconds, so one spare keep-alive connection a client dialled ahead of
+// need would hold the drain past a short shutdown_timeout. None of them
+// carries a request, so the drain closes them at once.
+type freshConns struct {
+	mu sync.Mutex
+	m  map[net.Conn]struct{}
+}
+
+func (f *freshConns) track(c net.Conn, st http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st == http.StateNew {
+		f.m[c] = struct{}{}
+	} else {
+		delete(f.m, c)
+	}
+}
+
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.m {
+		c.Close()
+		delete(f.m, c)
 	}
 }

@@ -197,3 +197,33 @@ func TestSlowBodyTimesOut(t *testing.T) {
 		t.Errorf("stalled body = %d; want 408", res.StatusCode)
 	}
 }
+
+// TestServeClosesFreshConnections: a connection that never sent a request
+// (a client's spare keep-alive dial) does not hold the drain; net/http
+// alone would count it busy for five seconds, past this 2s timeout.
+func TestServeClosesFreshConnections(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	pub, adm := listen(t), listen(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- ts.Serve(ctx, pub, adm, 2*time.Second) }()
+
+	conn, err := net.Dial("tcp", pub.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A request on another connection proves the server is up and has
+	// accepted the idle one by now (the listener accepts in order).
+	if code, _ := get(t, "http://"+pub.Addr().String()+pathAASA, "go.alpha.com"); code != http.StatusOK {
+		t.Fatalf("AASA = %d", code)
+	}
+	cancel()
+	if err := <-served; err != nil {
+		t.Fatalf("Serve = %v; want a clean drain", err)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second)) // the test's own bound
+	if _, err := conn.Read(make([]byte, 1)); err == nil {
+		t.Errorf("the fresh connection is still open after the drain")
+	}
+}

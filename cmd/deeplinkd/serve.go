@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -44,7 +45,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	access := logbuf.New(out, 0, 0)
+	// One buffer per core or so: every request appends a line, and one
+	// lock shared by all of them would be contended on every core.
+	access := logbuf.NewSharded(out, 0, 0, 2*runtime.GOMAXPROCS(0))
 	defer access.Close()
 
 	cfg, snap, err := load(*path, getenv)

@@ -134,3 +134,54 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+func TestShardedKeepsEveryLineWhole(t *testing.T) {
+	var out bytes.Buffer
+	w := NewSharded(&syncWriter{w: &out}, time.Hour, 128, 4)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			line := strings.Repeat(string(rune('a'+i)), 30) + "\n"
+			for range 200 {
+				w.Write([]byte(line))
+			}
+		}()
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[byte]int{}
+	for _, l := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+		if len(l) != 30 || strings.Count(l, l[:1]) != 30 {
+			t.Fatalf("torn line %q", l)
+		}
+		counts[l[0]]++
+	}
+	for c, n := range counts {
+		if n != 200 {
+			t.Errorf("%d lines of %c; want 200 (nothing lost or doubled)", n, c)
+		}
+	}
+	if len(counts) != 8 {
+		t.Errorf("%d writers' lines; want 8", len(counts))
+	}
+}
+
+func TestShardedFlushesOnTimer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &sink{}
+		w := NewSharded(s, 100*time.Millisecond, 1024, 4)
+		for range 10 {
+			w.Write([]byte("x\n"))
+		}
+		time.Sleep(100 * time.Millisecond)
+		synctest.Wait()
+		if got := strings.Join(s.got(), ""); got != strings.Repeat("x\n", 10) {
+			t.Fatalf("after the interval: %q; want all ten lines", got)
+		}
+		w.Close()
+	})
+}
