@@ -146,7 +146,7 @@ func (s *Server) fastRedirect(site *Site, r *http.Request) (resolve.Decision, us
 	if v.Platform != useragent.Desktop || v.MaybeIPad {
 		return resolve.Decision{}, useragent.Visitor{}, false
 	}
-	dec := resolve.Decide(d, resolve.Extract(d, path, r.URL.RawQuery), v)
+	dec := resolve.Resolve(d, path, r.URL.RawQuery, v)
 	if dec.Action != resolve.ActionRedirect || checkRedirect(site, dec) != nil {
 		return resolve.Decision{}, useragent.Visitor{}, false
 	}

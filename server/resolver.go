@@ -57,9 +57,8 @@ func (s *Server) serveLink(c echo.Context) error {
 	if site == nil || site.Domain == nil || site.page == nil || resolve.Reserved(path) {
 		return errNotFound
 	}
-	link := resolve.Extract(site.Domain, path, req.URL.RawQuery)
 	visitor := s.links.ua.Classify(req.UserAgent())
-	dec := resolve.Decide(site.Domain, link, visitor)
+	dec := resolve.Resolve(site.Domain, path, req.URL.RawQuery, visitor)
 	if req.Method == http.MethodGet {
 		// A HEAD fetches no page and runs no PartneroJS: not a click.
 		s.links.metrics.observe(site, dec, visitor)

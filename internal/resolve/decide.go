@@ -55,7 +55,20 @@ func Decide(d *Domain, l Link, v useragent.Visitor) Decision {
 	if !ValidKey(key) {
 		key = ""
 	}
-	r := d.parseRoute(l.Route)
+	return d.decide(key, d.parseRoute(l.Route), v)
+}
+
+// Resolve is Decide(d, Extract(d, path, rawQuery), v) for a request's own
+// path and query, without writing the route out and parsing it again:
+// what Extract produced needs none of Decide's re-validation. The server
+// calls it on every link request.
+func Resolve(d *Domain, path, rawQuery string, v useragent.Visitor) Decision {
+	key, r := d.extract(path, rawQuery)
+	return d.decide(key, r, v)
+}
+
+// decide is Decide for a valid (or empty) key and a normalised route.
+func (d *Domain) decide(key string, r route, v useragent.Visitor) Decision {
 	dec := Decision{
 		Action:    ActionPage,
 		Platform:  v.Platform,

@@ -36,6 +36,12 @@ type Link struct {
 // parameter, other items kept in order, re-escaped and bounded (see
 // MaxRouteLen).
 func Extract(d *Domain, path, rawQuery string) Link {
+	key, r := d.extract(path, rawQuery)
+	return Link{Key: key, Route: r.String()}
+}
+
+// extract is Extract before the route is written out.
+func (d *Domain) extract(path, rawQuery string) (string, route) {
 	items := parseQuery(rawQuery)
 	key, present := d.queryKey(items)
 	routePath := path
@@ -44,7 +50,7 @@ func Extract(d *Domain, path, rawQuery string) Link {
 			key, routePath = k, rest
 		}
 	}
-	return Link{Key: key, Route: d.newRoute(routePath, items).String()}
+	return key, d.newRoute(routePath, items)
 }
 
 // queryKey returns the key from the first referral parameter present and

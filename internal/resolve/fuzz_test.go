@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"github.com/google/go-cmp/cmp"
 	"strings"
 	"testing"
 
@@ -59,6 +60,10 @@ func FuzzExtract(f *testing.F) {
 						path, query, dec.Key, dec.Route, l.Key, l.Route)
 				}
 				checkDecision(t, d, dec)
+				// The server's one-step path must decide exactly the same.
+				if got := Resolve(d, path, query, v); !cmp.Equal(got, dec) {
+					t.Fatalf("Resolve(%q, %q) differs from Decide(Extract):\n%s", path, query, cmp.Diff(dec, got))
+				}
 			}
 		}
 	})
