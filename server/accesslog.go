@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -34,6 +35,15 @@ type accessLog struct {
 	out   io.Writer
 	bufs  sync.Pool
 	parts sync.Map // partsKey → *lineParts
+	// second caches the formatted date and time of the current second:
+	// formatting a time from scratch was the costliest part of a line.
+	second atomic.Pointer[secondPrefix]
+}
+
+// secondPrefix is "2006-01-02T15:04:05" for one UTC second.
+type secondPrefix struct {
+	unix int64
+	text []byte
 }
 
 type partsKey struct {
@@ -81,7 +91,7 @@ func (a *accessLog) write(now time.Time, l accessLine) {
 	bp := a.bufs.Get().(*[]byte)
 	b := (*bp)[:0]
 	b = append(b, `{"time":"`...)
-	b = now.AppendFormat(b, time.RFC3339Nano)
+	b = a.appendTime(b, now)
 	b = append(b, parts.mid...)
 	b = strconv.AppendInt(b, int64(l.status), 10)
 	b = append(b, `,"bytes":`...)
@@ -94,6 +104,36 @@ func (a *accessLog) write(now time.Time, l accessLine) {
 	_, _ = a.out.Write(b) // as slog does: a log that cannot be written is not the request's failure
 	*bp = b
 	a.bufs.Put(bp)
+}
+
+// appendTime appends now as time.RFC3339Nano does: the second's date and
+// time from the cache, then the fraction without trailing zeros and the
+// zone. Times outside UTC take the general path.
+func (a *accessLog) appendTime(b []byte, now time.Time) []byte {
+	if now.Location() != time.UTC {
+		return now.AppendFormat(b, time.RFC3339Nano)
+	}
+	sec := now.Unix()
+	p := a.second.Load()
+	if p == nil || p.unix != sec {
+		p = &secondPrefix{unix: sec, text: now.Truncate(time.Second).AppendFormat(nil, "2006-01-02T15:04:05")}
+		a.second.Store(p)
+	}
+	b = append(b, p.text...)
+	if ns := now.Nanosecond(); ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, 'Z')
 }
 
 // appendJSONString appends s as a JSON string. The values logged here are

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -66,5 +67,24 @@ func TestAccessLogOption(t *testing.T) {
 	}
 	if strings.Contains(access.String(), "secret") || strings.Contains(logs.String(), `"msg":"request"`) {
 		t.Errorf("access log leaked the query or went to the main log:\naccess: %s\nlog: %s", access.String(), logs.String())
+	}
+}
+
+// TestAppendTime matches time.RFC3339Nano for UTC times across second
+// boundaries, trailing zeros and whole seconds, and for other zones.
+func TestAppendTime(t *testing.T) {
+	a := newAccessLog(io.Discard)
+	base := time.Date(2026, 11, 25, 23, 59, 59, 0, time.UTC)
+	times := []time.Time{
+		base, base.Add(1), base.Add(120 * time.Millisecond), base.Add(999999999),
+		base.Add(time.Second), base.Add(time.Second + 5000), base.Add(-time.Second),
+		base.Add(time.Second), // back to a second seen before
+		time.Date(2026, 1, 2, 3, 4, 5, 600, time.FixedZone("CET", 3600)),
+	}
+	for _, tm := range times {
+		got := string(a.appendTime(nil, tm))
+		if want := tm.Format(time.RFC3339Nano); got != want {
+			t.Errorf("appendTime(%v) = %q; want %q", tm, got, want)
+		}
 	}
 }
