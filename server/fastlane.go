@@ -6,7 +6,6 @@ import (
 
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/internal/useragent"
-	"github.com/deeplinkd/deeplinkd/wellknown"
 )
 
 // Well-known paths, which are also their route labels, and the links'
@@ -20,7 +19,7 @@ const (
 
 // wellKnownFor picks the document a well-known path serves, nil for any
 // other path.
-func wellKnownFor(path string) func(wellknown.Files) wellknown.Document {
+func wellKnownFor(path string) func(*siteDocs) *docAnswer {
 	switch path {
 	case pathAASAWellKnown, pathAASARoot:
 		return pickAASA
@@ -30,8 +29,8 @@ func wellKnownFor(path string) func(wellknown.Files) wellknown.Document {
 	return nil
 }
 
-func pickAASA(f wellknown.Files) wellknown.Document       { return f.AASA }
-func pickAssetLinks(f wellknown.Files) wellknown.Document { return f.AssetLinks }
+func pickAASA(d *siteDocs) *docAnswer       { return d.aasa }
+func pickAssetLinks(d *siteDocs) *docAnswer { return d.assetLinks }
 
 // fastLane answers the two hottest kinds of request in front of echo and
 // hands everything else to next:
@@ -76,7 +75,7 @@ func (s *Server) fastAnswer(w http.ResponseWriter, r *http.Request) bool {
 	var n int64
 	var id string
 	if pick := wellKnownFor(r.URL.Path); pick != nil {
-		doc := pick(site.WellKnown)
+		doc := pick(docsOf(site))
 		if len(doc.Body) == 0 {
 			return false
 		}

@@ -30,6 +30,9 @@ type Site struct {
 	// page is what every page of the site shares, prepared once by
 	// NewSnapshot (see prepareSite).
 	page *sitePage
+	// docs are the well-known files with their header values made once
+	// (see prepareDocs).
+	docs *siteDocs
 }
 
 // Snapshot is one immutable configuration: the sites by host and the
@@ -73,6 +76,7 @@ func NewSnapshot(sites []Site, trusted []netip.Prefix) (*Snapshot, error) {
 			snap.byHost[host] = site
 		}
 		site.Hosts = hosts
+		site.docs = prepareDocs(site.WellKnown)
 		if err := prepareSite(site); err != nil {
 			return nil, fmt.Errorf("site %d (%s): %w", i, hosts[0], err)
 		}

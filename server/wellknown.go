@@ -23,17 +23,50 @@ var (
 	hdrJSON           = []string{echo.MIMEApplicationJSON}
 )
 
+// docAnswer is a well-known document and the header values of its answer,
+// made once per config rather than per request.
+type docAnswer struct {
+	wellknown.Document
+	etag, length []string
+}
+
+// siteDocs are a site's two documents, ready to serve.
+type siteDocs struct {
+	aasa, assetLinks *docAnswer
+}
+
+func prepareDocs(f wellknown.Files) *siteDocs {
+	return &siteDocs{aasa: prepareDoc(f.AASA), assetLinks: prepareDoc(f.AssetLinks)}
+}
+
+func prepareDoc(d wellknown.Document) *docAnswer {
+	a := &docAnswer{Document: d, length: []string{strconv.Itoa(len(d.Body))}}
+	if d.ETag != "" {
+		a.etag = []string{d.ETag}
+	}
+	return a
+}
+
+// docsOf is site's prepared documents; a Site made without NewSnapshot
+// (a handler test) gets them made on the spot.
+func docsOf(site *Site) *siteDocs {
+	if site.docs != nil {
+		return site.docs
+	}
+	return prepareDocs(site.WellKnown)
+}
+
 // serveDocument answers one pre-rendered well-known file of the request's
 // site: exact bytes, strong ETag, 304 on a matching If-None-Match, and no
 // redirect of any kind (Apple and Google reject one). The fast lane
 // (wellknown_fast.go) answers the same requests the same way without echo.
-func serveDocument(pick func(wellknown.Files) wellknown.Document) echo.HandlerFunc {
+func serveDocument(pick func(*siteDocs) *docAnswer) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		site := siteOf(c)
 		if site == nil {
 			return errUnknownHost
 		}
-		doc := pick(site.WellKnown)
+		doc := pick(docsOf(site))
 		if len(doc.Body) == 0 {
 			// The site has nothing for this platform: no file rather than
 			// an empty one a verifier would reject as malformed.
@@ -46,18 +79,18 @@ func serveDocument(pick func(wellknown.Files) wellknown.Document) echo.HandlerFu
 
 // writeDocument writes doc as the answer to r and returns the status sent.
 // Canonical header keys are assigned directly: this is the hottest route.
-func writeDocument(w http.ResponseWriter, r *http.Request, doc wellknown.Document) (int, error) {
+func writeDocument(w http.ResponseWriter, r *http.Request, doc *docAnswer) (int, error) {
 	h := w.Header()
 	h["Cache-Control"] = hdrWellKnownCache
 	if doc.ETag != "" {
-		h["Etag"] = []string{doc.ETag}
+		h["Etag"] = doc.etag
 		if noneMatch(r.Header["If-None-Match"], doc.ETag) {
 			w.WriteHeader(http.StatusNotModified)
 			return http.StatusNotModified, nil
 		}
 	}
 	h["Content-Type"] = hdrJSON
-	h["Content-Length"] = []string{strconv.Itoa(len(doc.Body))}
+	h["Content-Length"] = doc.length
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return http.StatusOK, nil

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/deeplinkd/deeplinkd/wellknown"
 )
 
 func TestNoneMatch(t *testing.T) {
@@ -48,7 +46,7 @@ func TestNoneMatch(t *testing.T) {
 func TestServeDocumentHandler(t *testing.T) {
 	site := siteA()
 	empty := Site{Hosts: []string{"bare.example"}}
-	aasa := serveDocument(func(f wellknown.Files) wellknown.Document { return f.AASA })
+	aasa := serveDocument(pickAASA)
 	tests := []struct {
 		name        string
 		site        *Site
