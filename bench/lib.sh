@@ -74,3 +74,35 @@ run_wrk() {
 peak_rss() {
 	awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
+
+# ROUNDS: how many times interleave measures each target.
+ROUNDS=${ROUNDS:-3}
+
+# interleave SPEC...: measures each target ROUNDS times with run_wrk,
+# reversing the order every other round, and prints the mean requests/s of
+# each, space-separated, in the order given. On a shared machine the load
+# drifts by several percent within a minute; measuring the targets in turn
+# lets that drift fall on all of them alike instead of on whichever ran
+# last. A SPEC is "NAME|URL|HEADER|HEADER...".
+interleave() {
+	local -a specs=("$@") order
+	local -A sum=()
+	local round i spec name url rps
+	local -a parts
+	for ((round = 0; round < ROUNDS; round++)); do
+		order=()
+		for ((i = 0; i < ${#specs[@]}; i++)); do
+			if ((round % 2 == 0)); then order+=("$i"); else order=("$i" "${order[@]}"); fi
+		done
+		for i in "${order[@]}"; do
+			IFS='|' read -r -a parts <<<"${specs[$i]}"
+			name=${parts[0]} url=${parts[1]}
+			rps=$(run_wrk "$name" "$url" "${parts[@]:2}")
+			sum[$i]=$(awk -v a="${sum[$i]:-0}" -v b="$rps" 'BEGIN { print a + b }')
+		done
+	done
+	for ((i = 0; i < ${#specs[@]}; i++)); do
+		awk -v s="${sum[$i]}" -v n="$ROUNDS" 'BEGIN { printf "%.0f ", s / n }'
+	done
+	echo
+}

@@ -20,6 +20,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Each target is measured ROUNDS (3) times for DURATION, interleaved.
+DURATION=${DURATION:-5s}
 . bench/lib.sh
 
 HOST=go.example.com
@@ -61,10 +63,11 @@ curl -sSf -H "Host: $HOST" -A "$UA_IPHONE" -o "$TMP/ios.html" "http://$DL_ADDR$L
 	fail "deeplinkd did not serve the iOS page"
 grep -q 'apple-itunes-app' "$TMP/ios.html" || fail "the iOS page lacks its Smart App Banner"
 
-echo "wrk -t$THREADS -c$CONNS -d$DURATION; iOS page $(wc -c <"$TMP/ios.html") bytes" >&2
-BL_RPS=$(run_wrk baseline "http://$BL_ADDR$LINK_PATH")
-RD_RPS=$(run_wrk redirect "http://$DL_ADDR$LINK_PATH" "Host: $HOST" "User-Agent: $UA_DESKTOP")
-PG_RPS=$(run_wrk ios-page "http://$DL_ADDR$LINK_PATH" "Host: $HOST" "User-Agent: $UA_IPHONE")
+echo "wrk -t$THREADS -c$CONNS -d$DURATION x $ROUNDS rounds, interleaved; iOS page $(wc -c <"$TMP/ios.html") bytes" >&2
+read -r BL_RPS RD_RPS PG_RPS < <(interleave \
+	"baseline|http://$BL_ADDR$LINK_PATH" \
+	"redirect|http://$DL_ADDR$LINK_PATH|Host: $HOST|User-Agent: $UA_DESKTOP" \
+	"ios-page|http://$DL_ADDR$LINK_PATH|Host: $HOST|User-Agent: $UA_IPHONE")
 DL_HWM=$(peak_rss "$DL_PID")
 
 awk -v bl="$BL_RPS" -v rd="$RD_RPS" -v pg="$PG_RPS" -v hwm="$DL_HWM" \

@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Each target is measured ROUNDS (3) times for DURATION, interleaved.
+DURATION=${DURATION:-5s}
 . bench/lib.sh
 
 TARGET=0.9
@@ -42,9 +44,10 @@ BL_ADDR=$(wait_listening "$TMP/baseline.log")
 curl -sSf -o "$TMP/aasa-baseline.json" "http://$BL_ADDR$AASA_PATH"
 cmp -s "$TMP/aasa.json" "$TMP/aasa-baseline.json" || fail "baseline bytes differ from deeplinkd's"
 
-echo "wrk -t$THREADS -c$CONNS -d$DURATION, $(wc -c <"$TMP/aasa.json") byte AASA" >&2
-DL_RPS=$(run_wrk deeplinkd "http://$DL_ADDR$AASA_PATH" "Host: $HOST")
-BL_RPS=$(run_wrk baseline "http://$BL_ADDR$AASA_PATH" "Host: $HOST")
+echo "wrk -t$THREADS -c$CONNS -d$DURATION x $ROUNDS rounds, interleaved; $(wc -c <"$TMP/aasa.json") byte AASA" >&2
+read -r DL_RPS BL_RPS < <(interleave \
+	"deeplinkd|http://$DL_ADDR$AASA_PATH|Host: $HOST" \
+	"baseline|http://$BL_ADDR$AASA_PATH|Host: $HOST")
 DL_HWM="$(peak_rss "$DL_PID") MiB"
 
 awk -v dl="$DL_RPS" -v bl="$BL_RPS" -v hwm="$DL_HWM" -v target="$TARGET" 'BEGIN {
