@@ -66,8 +66,8 @@ func TestE2EAPIErrors(t *testing.T) {
 	}{
 		{"no_token", anon, "POST", "/api/v1/signups", `{"customer":{"key":"x"}}`, 401},
 		{"unknown_token", wrong, "GET", "/api/v1/events?status=failed", "", 401},
-		{"other_programs_event", main, "GET", "/api/v1/events/" + friendsEvent, "", 404},
-		{"other_programs_event_retry", main, "POST", "/api/v1/events/" + friendsEvent + "/retry", "", 404},
+		{"other_programs_event", main, "GET", "/api/v1/events/" + friendsEvent, "", 403},
+		{"other_programs_event_retry", main, "POST", "/api/v1/events/" + friendsEvent + "/retry", "", 403},
 		{"unknown_event", main, "GET", "/api/v1/events/evt_aaaaaaaaaaaaaaaaaaaaaaaaaa", "", 404},
 		{"unknown_field", main, "POST", "/api/v1/signups", `{"customer":{"key":"x"},"coupon":"FREE"}`, 400},
 		{"malformed_json", main, "POST", "/api/v1/purchases", `{"key":`, 400},

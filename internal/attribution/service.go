@@ -113,9 +113,23 @@ func (s *Service) accept(ctx context.Context, program, typ, naturalKey, customer
 func (s *Service) Event(ctx context.Context, program, id string) (*store.Event, error) {
 	e, err := s.store.Get(ctx, program, id)
 	if err != nil {
-		return nil, storeError(err, "get event %s/%s", program, id)
+		return nil, s.eventError(ctx, err, program, id, "get event %s/%s")
 	}
 	return e, nil
+}
+
+// eventError is storeError for an operation on one event id, except that
+// an id of another program is a 403: a token acts only on its own
+// program, and saying so (rather than "not found") tells an integrator
+// which token to use. Event ids are random, so this reveals nothing a
+// guess could find.
+func (s *Service) eventError(ctx context.Context, err error, program, id, format string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		if owner, perr := s.store.ProgramOf(ctx, id); perr == nil && owner != program {
+			return &apperr.Error{Code: apperr.Forbidden, Message: "event belongs to another program than the token's", Err: err}
+		}
+	}
+	return storeError(err, format, program, id)
 }
 
 // Events lists the program's events newest first, optionally only those
@@ -151,7 +165,7 @@ func (s *Service) Events(ctx context.Context, program, status, cursor string, li
 func (s *Service) Retry(ctx context.Context, program, id string) (*store.Event, error) {
 	e, err := s.store.Retry(ctx, program, id, s.now())
 	if err != nil {
-		return nil, storeError(err, "retry event %s/%s", program, id)
+		return nil, s.eventError(ctx, err, program, id, "retry event %s/%s")
 	}
 	s.notify()
 	return e, nil

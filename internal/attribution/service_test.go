@@ -186,6 +186,8 @@ func TestServiceEventAndRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	notFound := &apiErr{Code: apperr.NotFound, Status: 404, Message: "event not found"}
+	// A token acts only on its own program: another program's id is a 403.
+	forbidden := &apiErr{Code: apperr.Forbidden, Status: 403, Message: "event belongs to another program than the token's"}
 
 	t.Run("event", func(t *testing.T) {
 		tests := []struct {
@@ -193,7 +195,7 @@ func TestServiceEventAndRetry(t *testing.T) {
 			wantErr           *apiErr
 		}{
 			{name: "own", program: "main", id: failed.ID},
-			{name: "another program's", program: "other", id: failed.ID, wantErr: notFound},
+			{name: "another program's", program: "other", id: failed.ID, wantErr: forbidden},
 			{name: "unknown", program: "main", id: "evt_nope", wantErr: notFound},
 		}
 		for _, tt := range tests {
@@ -214,7 +216,7 @@ func TestServiceEventAndRetry(t *testing.T) {
 			name, program, id string
 			wantErr           *apiErr
 		}{
-			{name: "another program's", program: "other", id: failed.ID, wantErr: notFound},
+			{name: "another program's", program: "other", id: failed.ID, wantErr: forbidden},
 			{name: "unknown", program: "main", id: "evt_nope", wantErr: notFound},
 			{name: "queued", program: "main", id: queued.ID,
 				wantErr: &apiErr{Code: apperr.Conflict, Status: 409, Message: "event is queued; only a failed event can be retried"}},

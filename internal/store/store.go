@@ -41,6 +41,11 @@ type Store interface {
 	// time. next is the cursor of the following page, "" on the last page.
 	List(ctx context.Context, q ListQuery) (events []*Event, next string, err error)
 
+	// ProgramOf returns the program an event id belongs to, or ErrNotFound,
+	// so the API can tell a token that an id is another program's (403)
+	// rather than unknown (404).
+	ProgramOf(ctx context.Context, id string) (string, error)
+
 	// FindByNaturalKey returns the program's event of type typ with that
 	// natural key, or ErrNotFound. A refund uses it to learn the purchase's
 	// customer.

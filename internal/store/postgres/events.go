@@ -25,6 +25,19 @@ func (db *DB) Get(ctx context.Context, program, id string) (*store.Event, error)
 	return e, nil
 }
 
+// ProgramOf returns the program event id belongs to.
+func (db *DB) ProgramOf(ctx context.Context, id string) (string, error) {
+	var program string
+	err := db.pool.QueryRow(ctx, `SELECT program FROM events WHERE id = $1`, id).Scan(&program)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("program of event %s: %w", id, err)
+	}
+	return program, nil
+}
+
 // FindByNaturalKey returns the program's event of type typ with that key.
 func (db *DB) FindByNaturalKey(ctx context.Context, program, typ, key string) (*store.Event, error) {
 	e, err := scanEvent(db.pool.QueryRow(ctx,

@@ -68,6 +68,19 @@ func (db *DB) Get(ctx context.Context, program, id string) (*store.Event, error)
 	return e, nil
 }
 
+// ProgramOf returns the program event id belongs to.
+func (db *DB) ProgramOf(ctx context.Context, id string) (string, error) {
+	var program string
+	err := db.read.QueryRowContext(ctx, `SELECT program FROM events WHERE id = ?`, id).Scan(&program)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("program of event %s: %w", id, err)
+	}
+	return program, nil
+}
+
 // FindByNaturalKey returns the program's event of type typ with that key.
 func (db *DB) FindByNaturalKey(ctx context.Context, program, typ, key string) (*store.Event, error) {
 	e, err := scanEvent(db.read.QueryRowContext(ctx,

@@ -18,6 +18,17 @@ var readTests = []test{
 		_, err = s.Get(ctx(t), progA, store.NewID())
 		wantIs(t, "Get(unknown id)", err, store.ErrNotFound)
 	}},
+	{"program of an event", func(t *testing.T, s store.Store) {
+		a := mustInsert(t, s, signup(progA, "user_1", t0))
+		b := mustInsert(t, s, signup(progB, "user_1", t0))
+		for _, e := range []*store.Event{a, b} {
+			if got, err := s.ProgramOf(ctx(t), e.ID); err != nil || got != e.Program {
+				t.Errorf("ProgramOf(%s) = %q, %v; want %q", e.ID, got, err, e.Program)
+			}
+		}
+		_, err := s.ProgramOf(ctx(t), store.NewID())
+		wantIs(t, "ProgramOf(unknown id)", err, store.ErrNotFound)
+	}},
 	{"find by natural key", func(t *testing.T, s store.Store) {
 		p := mustInsert(t, s, purchase(progA, "txn_1", "user_1", t0))
 		got, err := s.FindByNaturalKey(ctx(t), progA, store.TypePurchase, "txn_1")
