@@ -42,23 +42,6 @@ drop_schema() {
 }
 trap 'drop_schema; cleanup' EXIT
 
-# wait_addr LOG FIELD: print FIELD ("public", "admin" or "addr") of the
-# "listening" line a server logs once it accepts connections.
-wait_addr() {
-	local log=$1 field=$2 addr i
-	for ((i = 0; i < 150; i++)); do
-		addr=$(grep -h '"msg":"listening"' "$log" 2>/dev/null |
-			grep -o "\"$field\":\"[^\"]*\"" | head -1 | cut -d'"' -f4) || true
-		if [[ -n $addr ]]; then
-			echo "$addr"
-			return
-		fi
-		sleep 0.1
-	done
-	cat "$log" >&2
-	fail "no listening line in $log after 15s"
-}
-
 # queued ADMIN: the outbox's queue depth.
 queued() {
 	curl -sSf "http://$1/metrics" | awk '/^deeplinkd_outbox_queue_depth / { printf "%d\n", $NF }'

@@ -34,13 +34,14 @@ ensure_wrk() {
 	fi
 }
 
-# wait_listening LOG: print the "public" address from the one JSON line
-# the server logs once it accepts connections.
-wait_listening() {
-	local log=$1 addr i
-	for ((i = 0; i < 100; i++)); do
+# wait_addr LOG FIELD: print FIELD ("public", "admin" or "addr") of the
+# "listening" JSON line a server logs once it accepts connections; give up
+# after 15s.
+wait_addr() {
+	local log=$1 field=$2 addr i
+	for ((i = 0; i < 150; i++)); do
 		addr=$(grep -h '"msg":"listening"' "$log" 2>/dev/null |
-			grep -o '"public":"[^"]*"' | head -1 | cut -d'"' -f4) || true
+			grep -o "\"$field\":\"[^\"]*\"" | head -1 | cut -d'"' -f4) || true
 		if [[ -n $addr ]]; then
 			echo "$addr"
 			return
@@ -48,8 +49,11 @@ wait_listening() {
 		sleep 0.1
 	done
 	cat "$log" >&2
-	fail "no listening line in $log after 10s"
+	fail "no listening line in $log after 15s"
 }
+
+# wait_listening LOG: the "public" address of wait_addr.
+wait_listening() { wait_addr "$1" public; }
 
 # run_wrk NAME URL [HEADER...]: one wrk run against URL, each HEADER sent
 # with -H; prints requests/s. A run with any answer other than 2xx or 3xx

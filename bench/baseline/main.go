@@ -15,14 +15,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
 	"syscall"
-	"time"
+
+	"github.com/deeplinkd/deeplinkd/bench/internal/bareserve"
 )
 
 func main() {
@@ -49,20 +48,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("read AASA: %w", err)
 	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", *listen, err)
-	}
-	srv := &http.Server{Handler: newHandler(body), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	slog.New(slog.NewJSONHandler(stderr, nil)).Info("listening", "public", ln.Addr().String())
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return bareserve.Serve(ctx, *listen, newHandler(body), stderr)
 }
 
 // newHandler serves body as application/json at both AASA paths and 404

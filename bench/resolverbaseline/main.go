@@ -12,18 +12,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
+
+	"github.com/deeplinkd/deeplinkd/bench/internal/bareserve"
 )
 
 func main() {
@@ -47,20 +45,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", *listen, err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	slog.New(slog.NewJSONHandler(stderr, nil)).Info("listening", "public", ln.Addr().String())
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return bareserve.Serve(ctx, *listen, h, stderr)
 }
 
 // newHandler answers every request with 302 to fallback, carrying the
