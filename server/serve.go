@@ -36,7 +36,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener, shutdown
 	}
 	servers := []*http.Server{s.httpServer(s.publicHandler), s.httpServer(s.admin)}
 	for _, srv := range servers {
-		fresh := &freshConns{m: make(map[net.Conn]struct{})}
+		fresh := &freshConns{}
 		srv.ConnState = fresh.track
 		// Shutdown runs this once the listeners are closed.
 		srv.RegisterOnShutdown(fresh.closeAll)
@@ -104,26 +104,28 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 // seconds, so one spare keep-alive connection a client dialled ahead of
 // need would hold the drain past a short shutdown_timeout. None of them
 // carries a request, so the drain closes them at once.
+//
+// The hook runs twice per request (active, then idle) on every
+// connection, so the common case, a connection long past its first
+// request, is a lock-free lookup that finds nothing.
 type freshConns struct {
-	mu sync.Mutex
-	m  map[net.Conn]struct{}
+	m sync.Map // net.Conn → struct{}
 }
 
 func (f *freshConns) track(c net.Conn, st http.ConnState) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if st == http.StateNew {
-		f.m[c] = struct{}{}
-	} else {
-		delete(f.m, c)
+		f.m.Store(c, struct{}{})
+		return
+	}
+	if _, ok := f.m.Load(c); ok {
+		f.m.Delete(c)
 	}
 }
 
 func (f *freshConns) closeAll() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for c := range f.m {
-		c.Close()
-		delete(f.m, c)
-	}
+	f.m.Range(func(c, _ any) bool {
+		c.(net.Conn).Close()
+		f.m.Delete(c)
+		return true
+	})
 }
