@@ -17,9 +17,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/deeplinkd/deeplinkd/internal/config"
+	"github.com/deeplinkd/deeplinkd/internal/gcfloor"
 	"github.com/deeplinkd/deeplinkd/internal/logbuf"
 	"github.com/deeplinkd/deeplinkd/server"
 )
+
+// heapFloor is the heap goal below which the collector does not run.
+// Measured with bench/resolver.sh, it takes a third off the CPU an iOS
+// page costs and a tenth off a well-known file, for about 27 MiB more
+// peak RSS (58 MiB in all under that load). GOGC in the environment turns
+// it off.
+const heapFloor = 32 << 20
 
 // envLogLevel sets the log level: debug, info, warn or error.
 const envLogLevel = "DEEPLINKD_LOG_LEVEL"
@@ -49,6 +57,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// lock shared by all of them would be contended on every core.
 	access := logbuf.NewSharded(out, 0, 0, 2*runtime.GOMAXPROCS(0))
 	defer access.Close()
+	// An operator's GOGC is theirs to keep; otherwise the heap may grow to
+	// heapFloor before the collector runs (see internal/gcfloor).
+	if getenv("GOGC") == "" {
+		defer gcfloor.Start(heapFloor, 100, gcfloor.Options{}).Stop()
+	}
 
 	cfg, snap, err := load(*path, getenv)
 	if err != nil {
