@@ -102,6 +102,7 @@ interleave() {
 			IFS='|' read -r -a parts <<<"${specs[$i]}"
 			name=${parts[0]} url=${parts[1]}
 			rps=$(run_wrk "$name" "$url" "${parts[@]:2}")
+			printf '  round %d  %-12s %10.0f req/s\n' "$((round + 1))" "$name" "$rps" >&2
 			sum[$i]=$(awk -v a="${sum[$i]:-0}" -v b="$rps" 'BEGIN { print a + b }')
 		done
 	done

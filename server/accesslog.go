@@ -40,10 +40,14 @@ type accessLog struct {
 	second atomic.Pointer[secondPrefix]
 }
 
-// secondPrefix is "2006-01-02T15:04:05" for one UTC second.
+// secondPrefix is one second formatted in one location: "2006-01-02T15:04:05"
+// and its zone ("Z" or "-07:00"). A second has one offset in a location,
+// so the pair is exact.
 type secondPrefix struct {
 	unix int64
+	loc  *time.Location
 	text []byte
+	zone []byte
 }
 
 type partsKey struct {
@@ -106,17 +110,21 @@ func (a *accessLog) write(now time.Time, l accessLine) {
 	a.bufs.Put(bp)
 }
 
-// appendTime appends now as time.RFC3339Nano does: the second's date and
-// time from the cache, then the fraction without trailing zeros and the
-// zone. Times outside UTC take the general path.
+// appendTime appends now as time.RFC3339Nano does: the second's date,
+// time and zone from the cache, the fraction without trailing zeros in
+// between. The cache is per location too: time.Now's times are in Local,
+// which is not time.UTC even where Local is UTC.
 func (a *accessLog) appendTime(b []byte, now time.Time) []byte {
-	if now.Location() != time.UTC {
-		return now.AppendFormat(b, time.RFC3339Nano)
-	}
-	sec := now.Unix()
+	sec, loc := now.Unix(), now.Location()
 	p := a.second.Load()
-	if p == nil || p.unix != sec {
-		p = &secondPrefix{unix: sec, text: now.Truncate(time.Second).AppendFormat(nil, "2006-01-02T15:04:05")}
+	if p == nil || p.unix != sec || p.loc != loc {
+		whole := now.Truncate(time.Second)
+		p = &secondPrefix{
+			unix: sec,
+			loc:  loc,
+			text: whole.AppendFormat(nil, "2006-01-02T15:04:05"),
+			zone: whole.AppendFormat(nil, "Z07:00"),
+		}
 		a.second.Store(p)
 	}
 	b = append(b, p.text...)
@@ -133,7 +141,7 @@ func (a *accessLog) appendTime(b []byte, now time.Time) []byte {
 		}
 		b = append(b, frac[:n]...)
 	}
-	return append(b, 'Z')
+	return append(b, p.zone...)
 }
 
 // appendJSONString appends s as a JSON string. The values logged here are

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Berlin without relying on the machine's zoneinfo
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -71,7 +72,8 @@ func TestAccessLogOption(t *testing.T) {
 }
 
 // TestAppendTime matches time.RFC3339Nano for UTC times across second
-// boundaries, trailing zeros and whole seconds, and for other zones.
+// boundaries, trailing zeros and whole seconds, and for other zones,
+// Local and a DST change.
 func TestAppendTime(t *testing.T) {
 	a := newAccessLog(io.Discard)
 	base := time.Date(2026, 11, 25, 23, 59, 59, 0, time.UTC)
@@ -80,6 +82,16 @@ func TestAppendTime(t *testing.T) {
 		base.Add(time.Second), base.Add(time.Second + 5000), base.Add(-time.Second),
 		base.Add(time.Second), // back to a second seen before
 		time.Date(2026, 1, 2, 3, 4, 5, 600, time.FixedZone("CET", 3600)),
+		// The same second in another zone must not reuse the cached one.
+		time.Date(2026, 1, 2, 2, 4, 5, 700, time.UTC),
+		time.Date(2026, 1, 2, 3, 4, 5, 800, time.FixedZone("CET", 3600)),
+		time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("NPT", 5*3600+45*60)),
+		time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("West", -(3*3600+30*60))),
+		// A DST change: one wall-clock hour, two offsets.
+		time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC).In(mustLoadLocation(t, "Europe/Berlin")),
+		time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC).In(mustLoadLocation(t, "Europe/Berlin")),
+		// time.Now's location is Local, never time.UTC itself.
+		time.Now(), time.Now().Add(time.Second), time.Now().UTC(),
 	}
 	for _, tm := range times {
 		got := string(a.appendTime(nil, tm))
@@ -87,4 +99,13 @@ func TestAppendTime(t *testing.T) {
 			t.Errorf("appendTime(%v) = %q; want %q", tm, got, want)
 		}
 	}
+}
+
+func mustLoadLocation(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("load %s: %v (the test needs the time zone database)", name, err)
+	}
+	return loc
 }
