@@ -80,6 +80,7 @@ func (s *Server) fastAnswer(w http.ResponseWriter, r *http.Request) bool {
 			return false
 		}
 		id = s.beginFast(w, r)
+		setDocumentSecurity(w.Header())
 		status, _ = writeDocument(w, r, doc) // a failed write is the client's going away
 		if status == http.StatusOK && r.Method == http.MethodGet {
 			n = int64(len(doc.Body))
@@ -95,6 +96,7 @@ func (s *Server) fastAnswer(w http.ResponseWriter, r *http.Request) bool {
 			s.links.metrics.observe(site, dec, visitor)
 		}
 		h := w.Header()
+		setRedirectSecurity(h)
 		setLinkHeaders(h)
 		h["Location"] = []string{dec.Location}
 		w.WriteHeader(http.StatusFound)
@@ -119,13 +121,12 @@ func (s *Server) fastAnswer(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// beginFast sets what every answer carries (see requestID and
-// securityHeaders) and returns the request id.
+// beginFast sets the request id every answer carries (see requestID) and
+// returns it. The lane's answers set their own security headers (see
+// setDocumentSecurity).
 func (s *Server) beginFast(w http.ResponseWriter, r *http.Request) string {
-	h := w.Header()
 	id := s.requestIDFor(r)
-	h[headerRequestIDKey] = []string{id}
-	setSecurityHeaders(h)
+	w.Header()[headerRequestIDKey] = []string{id}
 	return id
 }
 

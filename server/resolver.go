@@ -63,13 +63,17 @@ func (s *Server) serveLink(c echo.Context) error {
 		// A HEAD fetches no page and runs no PartneroJS: not a click.
 		s.links.metrics.observe(site, dec, visitor)
 	}
-	setLinkHeaders(c.Response().Header())
+	h := c.Response().Header()
+	setLinkHeaders(h)
 	if dec.Action == resolve.ActionRedirect {
 		if err := checkRedirect(site, dec); err != nil {
 			return err
 		}
+		dropHeaders(h, redirectOnlySecurity)
 		return c.Redirect(http.StatusFound, dec.Location)
 	}
+	// A redirect's content is its target's, which says for itself.
+	h["X-Robots-Tag"] = hdrNoIndex
 	return s.renderPage(c, site, dec)
 }
 
@@ -80,13 +84,12 @@ var (
 	hdrNoIndex = []string{"noindex"}
 )
 
-// setLinkHeaders marks a link answer: it depends on the user agent and
-// carries the key, so no cache may keep it or hand it to another visitor,
-// and no search engine should index it.
+// setLinkHeaders marks a link answer, page or redirect: it depends on the
+// user agent and carries the key, so no cache may keep it or hand it to
+// another visitor. Pages add X-Robots-Tag: noindex.
 func setLinkHeaders(h http.Header) {
 	h["Cache-Control"] = hdrNoStore
 	h["Vary"] = append(h["Vary"], hdrVaryUA...)
-	h["X-Robots-Tag"] = hdrNoIndex
 }
 
 // checkRedirect refuses a redirect whose target left the fallback origin.

@@ -53,10 +53,17 @@ func TestResolverDecisions(t *testing.T) {
 			if res.StatusCode != tt.wantStatus {
 				t.Fatalf("GET %s%s (%.30q) = %d; want %d", tt.host, tt.target, tt.ua, res.StatusCode, tt.wantStatus)
 			}
-			for k, want := range map[string]string{
+			wantHeaders := map[string]string{
 				"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Vary": "User-Agent",
 				"Referrer-Policy": "strict-origin-when-cross-origin", "X-Content-Type-Options": "nosniff",
-			} {
+				"X-Frame-Options": "DENY",
+			}
+			if tt.wantStatus == http.StatusFound {
+				// A redirect has no content to index, frame or sniff; its
+				// Referrer-Policy still governs what the target learns.
+				wantHeaders["X-Robots-Tag"], wantHeaders["X-Content-Type-Options"], wantHeaders["X-Frame-Options"] = "", "", ""
+			}
+			for k, want := range wantHeaders {
 				if got := res.Header.Get(k); got != want {
 					t.Errorf("GET %s%s header %s = %q; want %q", tt.host, tt.target, k, got, want)
 				}

@@ -23,6 +23,13 @@ var (
 	hdrJSON           = []string{echo.MIMEApplicationJSON}
 )
 
+// autoLengthMax is the largest body net/http gives a Content-Length of its
+// own: one it holds whole in its response buffer when the handler returns.
+// A larger one, and any HEAD answer, needs ours, or it would go out
+// chunked (or, for HEAD, without a length). TestDocumentLength holds
+// net/http to this through a real connection.
+const autoLengthMax = 2048
+
 // docAnswer is a well-known document and the header values of its answer,
 // made once per config rather than per request.
 type docAnswer struct {
@@ -72,6 +79,7 @@ func serveDocument(pick func(*siteDocs) *docAnswer) echo.HandlerFunc {
 			// an empty one a verifier would reject as malformed.
 			return &Error{Status: http.StatusNotFound, Message: "not found"}
 		}
+		dropHeaders(c.Response().Header(), documentOnlySecurity)
 		_, err := writeDocument(c.Response(), c.Request(), doc)
 		return err
 	}
@@ -90,7 +98,9 @@ func writeDocument(w http.ResponseWriter, r *http.Request, doc *docAnswer) (int,
 		}
 	}
 	h["Content-Type"] = hdrJSON
-	h["Content-Length"] = doc.length
+	if r.Method == http.MethodHead || len(doc.Body) > autoLengthMax {
+		h["Content-Length"] = doc.length
+	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return http.StatusOK, nil
