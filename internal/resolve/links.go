@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -106,8 +107,9 @@ func (d *Domain) webURL(key string, r route) string {
 	}
 	param := d.keyParam()
 	u := *d.Fallback
-	taken := map[string]bool{}
-	var parts []string
+	// A handful of names at most: a slice beats a map.
+	taken := make([]string, 0, 8)
+	parts := make([]string, 0, 8)
 	for piece := range strings.SplitSeq(u.RawQuery, "&") {
 		if piece == "" {
 			continue
@@ -120,15 +122,15 @@ func (d *Domain) webURL(key string, r route) string {
 		if key != "" && name == param {
 			continue
 		}
-		taken[name] = true
+		taken = append(taken, name)
 		parts = append(parts, piece)
 	}
 	if key != "" {
 		parts = append(parts, url.QueryEscape(param)+"="+url.QueryEscape(key))
-		taken[param] = true
+		taken = append(taken, param)
 	}
 	for _, it := range r.items {
-		if taken[it.name] || redirectLike(it.name) {
+		if slices.Contains(taken, it.name) || redirectLike(it.name) {
 			continue
 		}
 		parts = append(parts, it.encode())

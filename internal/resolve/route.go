@@ -83,6 +83,9 @@ func cleanText(s string) bool {
 // percent-encoding, a backslash (which browsers read as "/") or a control
 // character is dropped to "/".
 func normalisePath(escaped string) string {
+	if escaped == "/" {
+		return "/" // most links: a key in the query and no path
+	}
 	segs := make([]string, 0, 8)
 	for raw := range strings.SplitSeq(escaped, "/") {
 		s, err := url.PathUnescape(raw)
@@ -111,10 +114,12 @@ func normalisePath(escaped string) string {
 }
 
 // route is a normalised in-app route: an escaped path and the carried
-// query items (clean, referral parameters removed).
+// query items (clean, referral parameters removed). Only newRoute makes
+// one, and it writes the route out once (str) for String.
 type route struct {
 	path  string
 	items []queryItem
+	str   string
 }
 
 // newRoute normalises an escaped path and the query items into a route,
@@ -127,9 +132,13 @@ func (d *Domain) newRoute(escapedPath string, items []queryItem) route {
 			r.items = append(r.items, it)
 		}
 	}
-	if len(r.String()) > MaxRouteLen {
+	r.str = r.path
+	if q := r.query(); q != "" {
+		r.str += "?" + q
+	}
+	if len(r.str) > MaxRouteLen {
 		// Everything that cannot be carried safely ends up at the root.
-		return route{path: "/"}
+		return route{path: "/", str: "/"}
 	}
 	return r
 }
@@ -144,6 +153,9 @@ func (d *Domain) parseRoute(s string) route {
 
 // query returns the carried items, escaped and joined.
 func (r route) query() string {
+	if len(r.items) == 0 {
+		return ""
+	}
 	parts := make([]string, len(r.items))
 	for i, it := range r.items {
 		parts[i] = it.encode()
@@ -152,12 +164,7 @@ func (r route) query() string {
 }
 
 // String returns the route as path[?query].
-func (r route) String() string {
-	if q := r.query(); q != "" {
-		return r.path + "?" + q
-	}
-	return r.path
-}
+func (r route) String() string { return r.str }
 
 // withKey returns the route with the key as the first query item under
 // param: the path-and-query every link to the app carries. With no key it
