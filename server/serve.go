@@ -106,19 +106,23 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 // carries a request, so the drain closes them at once.
 //
 // The hook runs twice per request (active, then idle) on every
-// connection, so the common case, a connection long past its first
-// request, is a lock-free lookup that finds nothing.
+// connection, so it does nothing on idle, and the common active case, a
+// connection long past its first request, is a lock-free lookup that
+// finds nothing.
 type freshConns struct {
 	m sync.Map // net.Conn → struct{}
 }
 
 func (f *freshConns) track(c net.Conn, st http.ConnState) {
-	if st == http.StateNew {
+	switch st {
+	case http.StateNew:
 		f.m.Store(c, struct{}{})
-		return
-	}
-	if _, ok := f.m.Load(c); ok {
-		f.m.Delete(c)
+	case http.StateActive, http.StateHijacked, http.StateClosed:
+		// A connection is fresh until its first request is active or it
+		// is gone; every later state change (idle) finds nothing to do.
+		if _, ok := f.m.Load(c); ok {
+			f.m.Delete(c)
+		}
 	}
 }
 
