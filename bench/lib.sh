@@ -65,13 +65,33 @@ run_wrk() {
 	for h in "$@"; do
 		args+=(-H "$h")
 	done
-	local out=$TMP/wrk-$name.txt
+	local out=$TMP/wrk-$name.txt pid=${SERVER_PID[$name]:-} cpu0=0
+	[[ -n $pid ]] && cpu0=$(cpu_ticks "$pid")
 	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "${args[@]}" "$url" >"$out"
 	if grep -q 'Non-2xx' "$out"; then
 		cat "$out" >&2
 		fail "$name answered errors under load; the numbers would mean nothing"
 	fi
+	if [[ -n $pid ]]; then
+		# The server's CPU (user + system) per answered request: a steadier
+		# figure than requests/s on a shared machine, and the one that says
+		# where a ratio comes from.
+		awk -v c0="$cpu0" -v c1="$(cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" -v f="$TMP/cpu-$name" \
+			'/ requests in / { printf "%d %d\n", c1 - c0, $1 >> f }' "$out"
+	fi
 	awk '/^Requests\/sec:/ { print $2 }' "$out"
+}
+
+# SERVER_PID maps a target's NAME to the server process it measures; run_wrk
+# records that process's CPU for each run and cpu_report sums it up.
+declare -A SERVER_PID=()
+
+# cpu_ticks PID: the process's user + system CPU so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# cpu_report NAME: the server CPU per request over NAME's runs, in µs.
+cpu_report() {
+	awk -v hz="$(getconf CLK_TCK)" '{ t += $1; n += $2 } END { if (n) printf "%.2f", t / hz / n * 1e6; else printf "?" }' "$TMP/cpu-$1"
 }
 
 # peak_rss PID: the process's peak resident set (VmHWM) in MiB.
@@ -80,7 +100,7 @@ peak_rss() {
 }
 
 # ROUNDS: how many times interleave measures each target.
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 
 # interleave SPEC...: measures each target ROUNDS times with run_wrk,
 # reversing the order every other round, and prints the mean requests/s of

@@ -20,8 +20,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Each target is measured ROUNDS (3) times for DURATION, interleaved.
-DURATION=${DURATION:-5s}
+# Each target is measured ROUNDS (5) times for DURATION (4s), interleaved.
+DURATION=${DURATION:-4s}
 . bench/lib.sh
 
 HOST=go.example.com
@@ -48,8 +48,11 @@ DEEPLINKD_API_TOKEN=bench-token-0123456789abcdef \
 DL_PID=$!
 PIDS+=("$DL_PID")
 DL_ADDR=$(wait_listening "$TMP/deeplinkd.log")
+SERVER_PID[redirect]=$DL_PID
+SERVER_PID[ios-page]=$DL_PID
 "$TMP/baseline" -fallback "$FALLBACK" 2>"$TMP/baseline.log" &
 PIDS+=("$!")
+SERVER_PID[baseline]=$!
 BL_ADDR=$(wait_listening "$TMP/baseline.log")
 
 # Both must answer what is measured: the same 302, and a 200 page.
@@ -71,10 +74,11 @@ read -r BL_RPS RD_RPS PG_RPS < <(interleave \
 DL_HWM=$(peak_rss "$DL_PID")
 
 awk -v bl="$BL_RPS" -v rd="$RD_RPS" -v pg="$PG_RPS" -v hwm="$DL_HWM" \
-	-v trd="$TARGET_REDIRECT" -v tpg="$TARGET_PAGE" -v trss="$TARGET_RSS_MIB" 'BEGIN {
-	printf "%-22s %12s %8s\n", "server", "requests/s", "ratio"
-	printf "%-22s %12.0f %8s\n", "baseline 302", bl, "1.00"
-	printf "%-22s %12.0f %8.2f   (target >= %.2f: %s)\n", "deeplinkd redirect", rd, rd / bl, trd, rd / bl >= trd ? "met" : "NOT met"
-	printf "%-22s %12.0f %8.2f   (target >= %.2f: %s)\n", "deeplinkd iOS page", pg, pg / bl, tpg, pg / bl >= tpg ? "met" : "NOT met"
+	-v trd="$TARGET_REDIRECT" -v tpg="$TARGET_PAGE" -v trss="$TARGET_RSS_MIB" \
+	-v blcpu="$(cpu_report baseline)" -v rdcpu="$(cpu_report redirect)" -v pgcpu="$(cpu_report ios-page)" 'BEGIN {
+	printf "%-22s %12s %8s %16s\n", "server", "requests/s", "ratio", "CPU µs/request"
+	printf "%-22s %12.0f %8s %16s\n", "baseline 302", bl, "1.00", blcpu
+	printf "%-22s %12.0f %8.2f %16s   (target >= %.2f: %s)\n", "deeplinkd redirect", rd, rd / bl, rdcpu, trd, rd / bl >= trd ? "met" : "NOT met"
+	printf "%-22s %12.0f %8.2f %16s   (target >= %.2f: %s)\n", "deeplinkd iOS page", pg, pg / bl, pgcpu, tpg, pg / bl >= tpg ? "met" : "NOT met"
 	printf "deeplinkd peak RSS (VmHWM): %.1f MiB   (target <= %d MiB: %s)\n", hwm, trss, hwm <= trss ? "met" : "NOT met"
 }'

@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Each target is measured ROUNDS (3) times for DURATION, interleaved.
-DURATION=${DURATION:-5s}
+# Each target is measured ROUNDS (5) times for DURATION (4s), interleaved.
+DURATION=${DURATION:-4s}
 . bench/lib.sh
 
 TARGET=0.9
@@ -34,12 +34,14 @@ DEEPLINKD_API_TOKEN=bench-token-0123456789abcdef \
 DL_PID=$!
 PIDS+=("$DL_PID")
 DL_ADDR=$(wait_listening "$TMP/deeplinkd.log")
+SERVER_PID[deeplinkd]=$DL_PID
 
 # The baseline serves exactly the bytes deeplinkd serves.
 curl -sSf -H "Host: $HOST" -o "$TMP/aasa.json" "http://$DL_ADDR$AASA_PATH" ||
 	fail "deeplinkd did not serve $AASA_PATH for $HOST"
 "$TMP/baseline" -file "$TMP/aasa.json" 2>"$TMP/baseline.log" &
 PIDS+=("$!")
+SERVER_PID[baseline]=$!
 BL_ADDR=$(wait_listening "$TMP/baseline.log")
 curl -sSf -o "$TMP/aasa-baseline.json" "http://$BL_ADDR$AASA_PATH"
 cmp -s "$TMP/aasa.json" "$TMP/aasa-baseline.json" || fail "baseline bytes differ from deeplinkd's"
@@ -50,11 +52,12 @@ read -r DL_RPS BL_RPS < <(interleave \
 	"baseline|http://$BL_ADDR$AASA_PATH|Host: $HOST")
 DL_HWM="$(peak_rss "$DL_PID") MiB"
 
-awk -v dl="$DL_RPS" -v bl="$BL_RPS" -v hwm="$DL_HWM" -v target="$TARGET" 'BEGIN {
+awk -v dl="$DL_RPS" -v bl="$BL_RPS" -v hwm="$DL_HWM" -v target="$TARGET" \
+	-v dlcpu="$(cpu_report deeplinkd)" -v blcpu="$(cpu_report baseline)" 'BEGIN {
 	ratio = dl / bl
-	printf "%-10s %12s\n", "server", "requests/s"
-	printf "%-10s %12.0f\n", "deeplinkd", dl
-	printf "%-10s %12.0f\n", "baseline", bl
+	printf "%-10s %12s %16s\n", "server", "requests/s", "CPU µs/request"
+	printf "%-10s %12.0f %16s\n", "deeplinkd", dl, dlcpu
+	printf "%-10s %12.0f %16s\n", "baseline", bl, blcpu
 	printf "ratio      %12.2f   (target >= %.2f: %s)\n", ratio, target, ratio >= target ? "met" : "NOT met"
 	printf "deeplinkd peak RSS (VmHWM): %s\n", hwm
 }'
