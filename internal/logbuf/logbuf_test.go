@@ -58,19 +58,90 @@ func TestFlushesAfterInterval(t *testing.T) {
 }
 
 func TestFlushesWhenFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &sink{}
+		w := New(s, time.Hour, 10)
+		w.Write([]byte("12345\n"))
+		w.Write([]byte("6789\n")) // 11 bytes would overflow: the first line goes out
+		synctest.Wait()
+		if got := s.got(); len(got) != 1 || got[0] != "12345\n" {
+			t.Fatalf("writes = %q; want the first line flushed whole", got)
+		}
+		w.Write([]byte(strings.Repeat("x", 20))) // bigger than the buffer: on its own, after what waits
+		synctest.Wait()
+		if got := s.got(); len(got) != 3 || got[1] != "6789\n" || got[2] != strings.Repeat("x", 20) {
+			t.Fatalf("writes = %q; want order kept", got)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// blockingSink holds every write until release is closed.
+type blockingSink struct {
+	sink
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingSink) Write(p []byte) (int, error) {
+	b.entered <- struct{}{}
+	<-b.release
+	return b.sink.Write(p)
+}
+
+// TestWritersDoNotWaitOnOut: while out is stuck in a write, lines keep
+// being accepted (into the queue and spare buffers) instead of holding
+// their writers, and none is lost once out moves again.
+func TestWritersDoNotWaitOnOut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := &blockingSink{entered: make(chan struct{}, 100), release: make(chan struct{})}
+		w := NewSharded(b, time.Hour, 10, 1)
+		w.Write([]byte("first\n"))
+		w.Write([]byte("second\n")) // overflows: "first\n" is queued
+		<-b.entered                 // and out is now stuck writing it
+		accepted := make(chan struct{})
+		go func() {
+			// Two more batches fit the queue (two per shard) while out is stuck.
+			w.Write([]byte("third\n"))
+			w.Write([]byte("fourth\n"))
+			close(accepted)
+		}()
+		synctest.Wait()
+		select {
+		case <-accepted:
+		default:
+			t.Fatal("writers waited on a stuck out")
+		}
+		close(b.release)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(b.got(), ""); got != "first\nsecond\nthird\nfourth\n" {
+			t.Fatalf("written = %q; want every line, in order", got)
+		}
+	})
+}
+
+func TestFlushWaitsForTheWrite(t *testing.T) {
 	s := &sink{}
-	w := New(s, time.Hour, 10)
-	w.Write([]byte("12345\n"))
-	w.Write([]byte("6789\n")) // 11 bytes would overflow: the first line goes out
-	if got := s.got(); len(got) != 1 || got[0] != "12345\n" {
-		t.Fatalf("writes = %q; want the first line flushed whole", got)
+	w := New(s, time.Hour, 0)
+	w.Write([]byte("a\n"))
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
 	}
-	w.Write([]byte(strings.Repeat("x", 20))) // bigger than the buffer: straight through, after what waits
-	if got := s.got(); len(got) != 3 || got[1] != "6789\n" {
-		t.Fatalf("writes = %q; want order kept", got)
+	if got := s.got(); len(got) != 1 || got[0] != "a\n" {
+		t.Fatalf("after Flush: %q; want the line written", got)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("second Close = %v", err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatalf("Flush after Close = %v", err)
 	}
 }
 
