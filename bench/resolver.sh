@@ -11,7 +11,7 @@
 #              Target >= 0.5x the baseline.
 #   peak RSS   deeplinkd's VmHWM after both runs. Target <= 80 MiB.
 #
-#   bench/resolver.sh                     # 2 threads, 64 connections, 10s
+#   bench/resolver.sh                     # 2 threads, 64 connections, 5 rounds of 4s
 #   DURATION=30s CONNS=128 bench/resolver.sh
 #
 # Not part of go test: it needs wrk (installed with apt-get when missing)

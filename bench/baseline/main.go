@@ -3,7 +3,11 @@
 // the same bytes from memory. deeplinkd's throughput on the same request is
 // reported as a ratio of this one's.
 //
-//	baseline -file aasa.json [-listen 127.0.0.1:0]
+//	baseline -file aasa.json [-listen 127.0.0.1:0] [-header "Name: value"]...
+//
+// Each -header is sent as well: bench/wellknown.sh runs a second baseline
+// with the headers deeplinkd sends (cache, ETag, security, request id), to
+// tell the cost of that header set from the cost of deeplinkd itself.
 //
 // It logs one JSON line, {"msg":"listening","public":"HOST:PORT",...}, to
 // stderr once it accepts connections, the way deeplinkd does.
@@ -19,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/deeplinkd/deeplinkd/bench/internal/bareserve"
@@ -38,6 +43,15 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
 	file := fs.String("file", "", "file whose bytes are served as the AASA")
+	extra := http.Header{}
+	fs.Func("header", `a header to send too, as "Name: value" (repeatable)`, func(v string) error {
+		name, value, ok := strings.Cut(v, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return fmt.Errorf("header %q: want \"Name: value\"", v)
+		}
+		extra.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,17 +62,20 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("read AASA: %w", err)
 	}
-	return bareserve.Serve(ctx, *listen, newHandler(body), stderr)
+	return bareserve.Serve(ctx, *listen, newHandler(body, extra), stderr)
 }
 
-// newHandler serves body as application/json at both AASA paths and 404
-// elsewhere. Content-Length is set so a large file is not chunked, which
-// would make the yardstick slower than it needs to be.
-func newHandler(body []byte) http.Handler {
+// newHandler serves body as application/json at both AASA paths, with the
+// extra headers, and 404 elsewhere. Content-Length is set so a large file
+// is not chunked, which would make the yardstick slower than it needs to be.
+func newHandler(body []byte, extra http.Header) http.Handler {
 	length := strconv.Itoa(len(body))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/.well-known/apple-app-site-association", "/apple-app-site-association":
+			for k, v := range extra {
+				w.Header()[k] = v
+			}
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Length", length)
 			if r.Method != http.MethodHead {

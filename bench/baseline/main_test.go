@@ -1,8 +1,10 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -19,7 +21,7 @@ func TestHandler(t *testing.T) {
 		{"head has no body", http.MethodHead, "/.well-known/apple-app-site-association", 200, "application/json", ""},
 		{"anything else", http.MethodGet, "/.well-known/assetlinks.json", 404, "text/plain; charset=utf-8", "404 page not found\n"},
 	}
-	h := newHandler(body)
+	h := newHandler(body, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
@@ -34,5 +36,18 @@ func TestHandler(t *testing.T) {
 				t.Errorf("%s %s: body = %q; want %q", tt.method, tt.path, got, tt.wantBody)
 			}
 		})
+	}
+}
+
+func TestHandlerExtraHeaders(t *testing.T) {
+	h := newHandler([]byte(`{}`), http.Header{"Etag": {`"x"`}, "Cache-Control": {"public, max-age=3600"}})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/.well-known/apple-app-site-association", nil))
+	if rec.Header().Get("ETag") != `"x"` || rec.Header().Get("Cache-Control") != "public, max-age=3600" ||
+		rec.Header().Get("Content-Type") != "application/json" || rec.Body.String() != "{}" {
+		t.Errorf("answer = %v %q; want the extra headers with the file", rec.Header(), rec.Body)
+	}
+	if err := run(t.Context(), []string{"-file", "x", "-header", "no colon"}, io.Discard); err == nil || !strings.Contains(err.Error(), "Name: value") {
+		t.Errorf("run with a malformed -header = %v; want an error naming the form", err)
 	}
 }
