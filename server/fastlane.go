@@ -80,7 +80,6 @@ func (s *Server) fastAnswer(w http.ResponseWriter, r *http.Request) bool {
 			return false
 		}
 		id = s.beginFast(w, r)
-		setDocumentSecurity(w.Header())
 		status, _ = writeDocument(w, r, doc) // a failed write is the client's going away
 		if status == http.StatusOK && r.Method == http.MethodGet {
 			n = int64(len(doc.Body))
@@ -122,7 +121,7 @@ func (s *Server) fastAnswer(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // beginFast sets the request id every answer carries (see requestID) and
-// returns it. The lane's answers set their own security headers (see
+// returns it. Each kind of answer sets its own security headers (see
 // setDocumentSecurity).
 func (s *Server) beginFast(w http.ResponseWriter, r *http.Request) string {
 	id := s.requestIDFor(r)

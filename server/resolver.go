@@ -69,10 +69,10 @@ func (s *Server) serveLink(c echo.Context) error {
 		if err := checkRedirect(site, dec); err != nil {
 			return err
 		}
-		dropHeaders(h, redirectOnlySecurity)
+		setRedirectSecurity(h)
 		return c.Redirect(http.StatusFound, dec.Location)
 	}
-	// A redirect's content is its target's, which says for itself.
+	// Pages only: a redirect has no content of its own to index.
 	h["X-Robots-Tag"] = hdrNoIndex
 	return s.renderPage(c, site, dec)
 }

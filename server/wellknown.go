@@ -79,7 +79,6 @@ func serveDocument(pick func(*siteDocs) *docAnswer) echo.HandlerFunc {
 			// an empty one a verifier would reject as malformed.
 			return &Error{Status: http.StatusNotFound, Message: "not found"}
 		}
-		dropHeaders(c.Response().Header(), documentOnlySecurity)
 		_, err := writeDocument(c.Response(), c.Request(), doc)
 		return err
 	}
@@ -89,6 +88,7 @@ func serveDocument(pick func(*siteDocs) *docAnswer) echo.HandlerFunc {
 // Canonical header keys are assigned directly: this is the hottest route.
 func writeDocument(w http.ResponseWriter, r *http.Request, doc *docAnswer) (int, error) {
 	h := w.Header()
+	setDocumentSecurity(h)
 	h["Cache-Control"] = hdrWellKnownCache
 	if doc.ETag != "" {
 		h["Etag"] = doc.etag
