@@ -170,7 +170,8 @@ func (r route) String() string { return r.str }
 // param: the path-and-query every link to the app carries. With no key it
 // is the route alone.
 func (r route) withKey(param, key string) string {
-	q := r.query()
+	// The path is escaped, so the first "?" of str starts the query.
+	_, q, _ := strings.Cut(r.str, "?")
 	if key != "" {
 		kv := url.QueryEscape(param) + "=" + url.QueryEscape(key)
 		if q == "" {
