@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 
@@ -54,14 +55,40 @@ func mustSnapshot(t testing.TB, trusted []netip.Prefix, sites ...Site) *Snapshot
 
 // syncBuffer is a log sink safe for the concurrent writes of a server.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	grew *sync.Cond
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.grew != nil {
+		b.grew.Broadcast()
+	}
 	return b.buf.Write(p)
+}
+
+// Len is the number of bytes written so far.
+func (b *syncBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
+}
+
+// WaitFor waits until what was written after the first from bytes
+// contains substr, and returns all of that. Only a line that never comes
+// makes it wait for good; the test's own timeout ends that.
+func (b *syncBuffer) WaitFor(from int, substr string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.grew == nil {
+		b.grew = sync.NewCond(&b.mu)
+	}
+	for !strings.Contains(b.buf.String()[from:], substr) {
+		b.grew.Wait()
+	}
+	return b.buf.String()[from:]
 }
 
 func (b *syncBuffer) String() string {
