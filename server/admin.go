@@ -20,14 +20,18 @@ const readyTimeout = 2 * time.Second
 // every few seconds and say nothing about traffic.
 func (s *Server) newAdmin() *echo.Echo {
 	e := s.newEcho()
-	e.Use(composed(s.requestID, securityHeaders, s.observe(listenerAdmin, slog.LevelDebug), s.recoverPanics, s.limitRequest))
+	e.Use(composed(s.begin(false), s.observe(listenerAdmin, slog.LevelDebug), s.recoverPanics, s.limitRequest))
 	metrics := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{
 		Registry:          s.reg, // counts its own scrape errors
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelError),
 		EnableOpenMetrics: true,
 	})
 	for _, r := range []route{
-		{getHead, "/metrics", echo.WrapHandler(metrics)},
+		{getHead, "/metrics", func(c echo.Context) error {
+			setPageSecurity(c.Response().Header())
+			metrics.ServeHTTP(c.Response(), c.Request())
+			return nil
+		}},
 		{getHead, "/healthz", healthz},
 		{getHead, "/readyz", s.readyz},
 	} {
@@ -38,24 +42,24 @@ func (s *Server) newAdmin() *echo.Echo {
 
 // healthz says the process is up and serving; nothing more.
 func healthz(c echo.Context) error {
-	return c.String(http.StatusOK, "ok")
+	return writeText(c, http.StatusOK, "ok")
 }
 
 // readyz says whether this instance should get traffic: a config is
 // loaded, it is not shutting down, and Ready (the store) passes.
 func (s *Server) readyz(c echo.Context) error {
 	if s.snap.Load() == nil {
-		return c.String(http.StatusServiceUnavailable, "not ready: no config loaded")
+		return writeText(c, http.StatusServiceUnavailable, "not ready: no config loaded")
 	}
 	if s.draining.Load() {
-		return c.String(http.StatusServiceUnavailable, "not ready: shutting down")
+		return writeText(c, http.StatusServiceUnavailable, "not ready: shutting down")
 	}
 	if s.ready != nil {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
 		defer cancel()
 		if err := s.ready(ctx); err != nil {
-			return c.String(http.StatusServiceUnavailable, "not ready: "+err.Error())
+			return writeText(c, http.StatusServiceUnavailable, "not ready: "+err.Error())
 		}
 	}
-	return c.String(http.StatusOK, "ready")
+	return writeText(c, http.StatusOK, "ready")
 }

@@ -152,7 +152,7 @@ func (s *Server) apiListEvents(c echo.Context) error {
 	if raw := c.QueryParam("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
-			return apperr.Field(http.StatusBadRequest, "limit", "limit must be a whole number")
+			return apperr.Field(apperr.Malformed, "limit", "limit must be a whole number")
 		}
 		limit = n
 	}
@@ -223,14 +223,12 @@ func (s *Server) apiNoRoute(c echo.Context) error {
 		return apperr.New(apperr.NotFound, "not found")
 	}
 	c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
-	return &apperr.Error{Code: apperr.Invalid, Status: http.StatusMethodNotAllowed,
-		Message: "method not allowed; this route takes " + strings.Join(allow, ", ")}
+	return apperr.New(apperr.MethodNotAllowed, "method not allowed; this route takes %s", strings.Join(allow, ", "))
 }
 
 // errAPIUnavailable answers the attribution routes of a server built
 // without them.
-var errAPIUnavailable = &apperr.Error{Code: apperr.UpstreamUnavailable, Status: http.StatusServiceUnavailable,
-	Message: "the attribution API is not available on this instance"}
+var errAPIUnavailable = apperr.New(apperr.UpstreamUnavailable, "the attribution API is not available on this instance")
 
 // readJSONBody returns the request body of an accepting POST: it must be
 // declared as JSON (415 otherwise) and at most 64 KiB (413).
@@ -238,8 +236,7 @@ func readJSONBody(c echo.Context) ([]byte, error) {
 	req := c.Request()
 	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || mt != echo.MIMEApplicationJSON {
-		return nil, &apperr.Error{Code: apperr.Invalid, Status: http.StatusUnsupportedMediaType,
-			Message: "send the body as JSON with Content-Type: application/json"}
+		return nil, apperr.New(apperr.UnsupportedMediaType, "send the body as JSON with Content-Type: application/json")
 	}
 	if req.ContentLength > maxBodyBytes {
 		return nil, &http.MaxBytesError{Limit: maxBodyBytes}
@@ -252,16 +249,9 @@ func readJSONBody(c echo.Context) ([]byte, error) {
 		if errors.As(err, &tooLarge) {
 			return nil, tooLarge // answered 413 by the error mapper
 		}
-		return nil, &apperr.Error{Code: apperr.Invalid, Message: "the request body could not be read", Err: err}
+		return nil, &apperr.Error{Code: apperr.Malformed, Message: "the request body could not be read", Err: err}
 	}
 	return body, nil
-}
-
-// apiJSON writes v with the headers every API answer carries: the data is
-// one program's, so no shared cache may keep it.
-func apiJSON(c echo.Context, status int, v any) error {
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(status, v)
 }
 
 // pathParam is a path parameter, percent-decoded. echo matches on the raw

@@ -15,158 +15,90 @@ import (
 	"github.com/deeplinkd/deeplinkd/internal/apperr"
 )
 
-// Error is an error a handler returns to have it answered with a given
-// status. Code and Message are shown to the client (Code only under /api);
-// Field names the one request field at fault, if any. Err, when set, is
-// logged for 5xx answers and never shown.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Field   string
-	Err     error
+// errorKind is how one apperr.Code is answered: the HTTP status and the
+// code of DESIGN.md section 4 that the JSON body carries.
+type errorKind struct {
+	status int
+	code   string
 }
 
-// Error implements error.
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Message + ": " + e.Err.Error()
-	}
-	return e.Message
+// errorKinds is the one table from an error's code to its answer. A code
+// that is not here is answered as internal.
+var errorKinds = map[apperr.Code]errorKind{
+	apperr.Malformed:            {http.StatusBadRequest, "invalid_request"},
+	apperr.Invalid:              {http.StatusUnprocessableEntity, "invalid_request"},
+	apperr.Unauthorized:         {http.StatusUnauthorized, "unauthorized"},
+	apperr.Forbidden:            {http.StatusForbidden, "forbidden"},
+	apperr.NotFound:             {http.StatusNotFound, "not_found"},
+	apperr.MethodNotAllowed:     {http.StatusMethodNotAllowed, "invalid_request"},
+	apperr.Timeout:              {http.StatusRequestTimeout, "invalid_request"},
+	apperr.Conflict:             {http.StatusConflict, "conflict"},
+	apperr.PayloadTooLarge:      {http.StatusRequestEntityTooLarge, "payload_too_large"},
+	apperr.UnsupportedMediaType: {http.StatusUnsupportedMediaType, "invalid_request"},
+	apperr.HeadersTooLarge:      {http.StatusRequestHeaderFieldsTooLarge, "invalid_request"},
+	apperr.RateLimited:          {http.StatusTooManyRequests, "rate_limited"},
+	apperr.BadGateway:           {http.StatusBadGateway, "upstream_unavailable"},
+	apperr.UpstreamUnavailable:  {http.StatusServiceUnavailable, "upstream_unavailable"},
+	apperr.Internal:             {http.StatusInternalServerError, "internal"},
 }
-
-// Unwrap returns the internal cause.
-func (e *Error) Unwrap() error { return e.Err }
 
 // errUnknownHost answers any request for a host that is not configured.
-var errUnknownHost = &Error{Status: http.StatusNotFound, Message: "unknown host"}
+var errUnknownHost = apperr.New(apperr.NotFound, "unknown host")
 
-// apiErrorBody is the JSON shape of DESIGN.md section 4.
-type apiErrorBody struct {
-	Error apiError `json:"error"`
-}
+// errNotFound answers a path that is neither a route nor a link.
+var errNotFound = apperr.New(apperr.NotFound, "not found")
 
-type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
-}
-
-// handleError is the one place errors become responses, for both
-// listeners: JSON under /api, plain text elsewhere, and never the text of
-// an internal error or a panic.
 // statusClientClosed is nginx's code for a request whose client went away.
 const statusClientClosed = 499
 
-func (s *Server) handleError(err error, c echo.Context) {
-	req := c.Request()
-	if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
-		// The client closed the connection mid-request: nobody reads an
-		// answer and nothing failed here (an accepted event stays
-		// accepted; the client's retry gets it back). nginx's 499 keeps
-		// these apart from server errors in the access log and metrics.
-		if !c.Response().Committed {
-			c.Response().Status = statusClientClosed
-		}
-		return
-	}
-	e := classify(err)
-	if e.Status >= http.StatusInternalServerError {
-		s.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
-			slog.String("request_id", requestIDOf(c)),
-			slog.String("route", routeOf(c)),
-			slog.Int("status", e.Status),
-			slog.String("error", err.Error()))
-	}
-	if c.Response().Committed {
-		// Headers are gone; the client already has a status.
-		return
-	}
-	if ae := apperr.As(err); ae != nil && ae.RetryAfter > 0 &&
-		(e.Code == apperr.RateLimited || e.Code == apperr.UpstreamUnavailable) {
-		// Whole seconds, rounded up: a client retrying early only fails again.
-		c.Response().Header().Set("Retry-After", strconv.FormatInt(int64((ae.RetryAfter+time.Second-1)/time.Second), 10))
-	}
-	var werr error
-	switch {
-	case req.Method == http.MethodHead:
-		werr = c.NoContent(e.Status)
-	case isAPIPath(req.URL.Path):
-		werr = c.JSON(e.Status, apiErrorBody{Error: apiError{Code: e.Code, Message: e.Message, Field: e.Field}})
-	default:
-		werr = c.String(e.Status, e.Message+"\n")
-	}
-	if werr != nil {
-		s.log.LogAttrs(req.Context(), slog.LevelDebug, "write error response",
-			slog.String("request_id", requestIDOf(c)), slog.String("error", werr.Error()))
-	}
+// errorAnswer is what a client is told of an error: never the text of an
+// internal failure.
+type errorAnswer struct {
+	status     int
+	code       string
+	message    string
+	field      string
+	retryAfter time.Duration
 }
 
-// classify turns any error into a status with words safe to show. A
-// *Error or an *apperr.Error (the API's vocabulary) keeps its words unless
-// it is internal; anything else gets the generic words of its status.
-func classify(err error) *Error {
-	var own *Error
-	if !errors.As(err, &own) {
-		if ae := apperr.As(err); ae != nil {
-			own = &Error{Status: apperr.HTTPStatus(ae), Code: ae.Code, Message: ae.Message, Field: ae.Field, Err: ae.Err}
-		}
+// classify turns any error into its answer. An *apperr.Error keeps its
+// words unless it is internal; the errors net/http and echo produce (a body
+// over the limit, a body that did not arrive in time, the router's 404
+// and 405) get their code's generic words, and anything else is internal.
+func classify(err error) errorAnswer {
+	e := apperr.As(err)
+	if e == nil {
+		e = &apperr.Error{Code: codeOf(err)}
 	}
-	if own != nil {
-		e := *own
-		if e.Status == 0 {
-			e.Status = http.StatusInternalServerError
-		}
-		if e.Code == "" {
-			e.Code = codeFor(e.Status)
-		}
-		if e.Message == "" || e.Code == "internal" {
-			// An internal failure's words are never the handler's.
-			e.Message = messageFor(e.Status)
-			e.Field = ""
-		}
-		return &e
+	kind, ok := errorKinds[e.Code]
+	if !ok {
+		kind = errorKinds[apperr.Internal]
 	}
-	status := http.StatusInternalServerError
-	var he *echo.HTTPError
+	a := errorAnswer{status: kind.status, code: kind.code, message: e.Message, field: e.Field, retryAfter: e.RetryAfter}
+	if a.message == "" || kind.code == "internal" {
+		a.message, a.field = messageFor(kind.status), ""
+	}
+	return a
+}
+
+// codeOf is the code of an error that is not an *apperr.Error.
+func codeOf(err error) apperr.Code {
 	var tooLarge *http.MaxBytesError
+	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &tooLarge):
-		status = http.StatusRequestEntityTooLarge
+		return apperr.PayloadTooLarge
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		// The body did not arrive within readTimeout.
-		status = http.StatusRequestTimeout
+		// The body did not arrive within the read timeout.
+		return apperr.Timeout
 	case errors.As(err, &he):
-		status = he.Code
+		for code, kind := range errorKinds {
+			if kind.status == he.Code {
+				return code
+			}
+		}
 	}
-	// An echo error's message is echo's words (or a caller's detail), so
-	// the answer uses ours for its status instead.
-	return &Error{Status: status, Code: codeFor(status), Message: messageFor(status)}
-}
-
-// codeFor maps a status to the error vocabulary of DESIGN.md section 4.
-func codeFor(status int) string {
-	switch status {
-	case http.StatusUnauthorized:
-		return "unauthorized"
-	case http.StatusForbidden:
-		return "forbidden"
-	case http.StatusNotFound:
-		return "not_found"
-	case http.StatusConflict:
-		return "conflict"
-	case http.StatusRequestEntityTooLarge:
-		return "payload_too_large"
-	case http.StatusTooManyRequests:
-		return "rate_limited"
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return "upstream_unavailable"
-	}
-	if status >= http.StatusInternalServerError {
-		return "internal"
-	}
-	// 405, 415, 431 and the rest of 4xx are faults in the request.
-	return "invalid_request"
+	return apperr.Internal
 }
 
 // messageFor is the generic message for a status, e.g. "not found".
@@ -179,6 +111,68 @@ func messageFor(status int) string {
 		return strings.ToLower(t)
 	}
 	return "error"
+}
+
+// apiErrorBody is the JSON shape of DESIGN.md section 4.
+type apiErrorBody struct {
+	Error apiError `json:"error"`
+}
+
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// handleError is echo's error handler for both listeners, and so the one
+// place errors become responses: JSON under /api, plain text elsewhere,
+// nothing for HEAD.
+func (s *Server) handleError(err error, c echo.Context) {
+	req := c.Request()
+	if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
+		// The client closed the connection mid-request: nobody reads an
+		// answer and nothing failed here (an accepted event stays
+		// accepted; the client's retry gets it back). nginx's 499 keeps
+		// these apart from server errors in the access log and metrics.
+		if !c.Response().Committed {
+			c.Response().Status = statusClientClosed
+		}
+		return
+	}
+	a := classify(err)
+	if a.status >= http.StatusInternalServerError {
+		s.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
+			slog.String("request_id", requestIDOf(c)),
+			slog.String("route", routeOf(c)),
+			slog.Int("status", a.status),
+			slog.String("error", err.Error()))
+	}
+	if c.Response().Committed {
+		// Headers are gone; the client already has a status.
+		return
+	}
+	if werr := writeError(c, a); werr != nil {
+		s.log.LogAttrs(req.Context(), slog.LevelDebug, "write error response",
+			slog.String("request_id", requestIDOf(c)), slog.String("error", werr.Error()))
+	}
+}
+
+// writeError writes a: the one writer of error answers.
+func writeError(c echo.Context, a errorAnswer) error {
+	h := c.Response().Header()
+	setPageSecurity(h)
+	if a.retryAfter > 0 && (a.code == "rate_limited" || a.code == "upstream_unavailable") {
+		// Whole seconds, rounded up: a client retrying early only fails again.
+		h.Set("Retry-After", strconv.FormatInt(int64((a.retryAfter+time.Second-1)/time.Second), 10))
+	}
+	req := c.Request()
+	switch {
+	case req.Method == http.MethodHead:
+		return c.NoContent(a.status)
+	case isAPIPath(req.URL.Path):
+		return c.JSON(a.status, apiErrorBody{Error: apiError{Code: a.code, Message: a.message, Field: a.field}})
+	}
+	return c.String(a.status, a.message+"\n")
 }
 
 // isAPIPath reports whether path belongs to the JSON API.

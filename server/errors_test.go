@@ -5,16 +5,19 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/deeplinkd/deeplinkd/internal/apperr"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -53,39 +56,78 @@ func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error
-		want Error
+		want errorAnswer
 	}{
 		{"plain error is internal", errors.New("dial tcp 10.0.0.1: secret-dsn"),
-			Error{Status: 500, Code: "internal", Message: "internal error"}},
+			errorAnswer{status: 500, code: "internal", message: "internal error"}},
 		{"echo not found", echo.ErrNotFound,
-			Error{Status: 404, Code: "not_found", Message: "not found"}},
+			errorAnswer{status: 404, code: "not_found", message: "not found"}},
 		{"echo 405 words replaced", echo.NewHTTPError(405, "echo's own words"),
-			Error{Status: 405, Code: "invalid_request", Message: "method not allowed"}},
+			errorAnswer{status: 405, code: "invalid_request", message: "method not allowed"}},
+		{"echo status without a code is internal", echo.NewHTTPError(418, "teapot"),
+			errorAnswer{status: 500, code: "internal", message: "internal error"}},
 		{"body too large", fmt.Errorf("read body: %w", &http.MaxBytesError{Limit: 10}),
-			Error{Status: 413, Code: "payload_too_large", Message: "request entity too large"}},
-		{"own error keeps its words", &Error{Status: 409, Message: "customer exists", Field: "customer.key"},
-			Error{Status: 409, Code: "conflict", Message: "customer exists", Field: "customer.key"}},
-		{"own wrapped", fmt.Errorf("signup: %w", &Error{Status: 422, Code: "invalid_request", Message: "bad email", Field: "customer.email"}),
-			Error{Status: 422, Code: "invalid_request", Message: "bad email", Field: "customer.email"}},
-		{"own internal hides words", &Error{Status: 500, Message: "password=hunter2", Field: "x"},
-			Error{Status: 500, Code: "internal", Message: "internal error"}},
-		{"own upstream keeps words", &Error{Status: 503, Message: "Partnero is unavailable"},
-			Error{Status: 503, Code: "upstream_unavailable", Message: "Partnero is unavailable"}},
-		{"rate limited", echo.NewHTTPError(429),
-			Error{Status: 429, Code: "rate_limited", Message: "too many requests"}},
-		{"unauthorized", echo.ErrUnauthorized,
-			Error{Status: 401, Code: "unauthorized", Message: "unauthorized"}},
-		{"own without status", &Error{Message: "oops"},
-			Error{Status: 500, Code: "internal", Message: "internal error"}},
+			errorAnswer{status: 413, code: "payload_too_large", message: "request entity too large"}},
+		{"body too slow", fmt.Errorf("read body: %w", os.ErrDeadlineExceeded),
+			errorAnswer{status: 408, code: "invalid_request", message: "request timeout"}},
+		{"conflict keeps its words", apperr.Field(apperr.Conflict, "customer.key", "customer exists"),
+			errorAnswer{status: 409, code: "conflict", message: "customer exists", field: "customer.key"}},
+		{"wrapped", fmt.Errorf("signup: %w", apperr.Field(apperr.Invalid, "customer.email", "bad email")),
+			errorAnswer{status: 422, code: "invalid_request", message: "bad email", field: "customer.email"}},
+		{"malformed", apperr.Field(apperr.Malformed, "limit", "limit must be a whole number"),
+			errorAnswer{status: 400, code: "invalid_request", message: "limit must be a whole number", field: "limit"}},
+		{"internal hides words", &apperr.Error{Code: apperr.Internal, Message: "password=hunter2", Field: "x"},
+			errorAnswer{status: 500, code: "internal", message: "internal error"}},
+		{"unknown code is internal", &apperr.Error{Code: "made_up", Message: "password=hunter2"},
+			errorAnswer{status: 500, code: "internal", message: "internal error"}},
+		{"upstream keeps words", apperr.New(apperr.UpstreamUnavailable, "Partnero is unavailable"),
+			errorAnswer{status: 503, code: "upstream_unavailable", message: "Partnero is unavailable"}},
+		{"bad gateway", apperr.New(apperr.BadGateway, "Partnero rejected the request"),
+			errorAnswer{status: 502, code: "upstream_unavailable", message: "Partnero rejected the request"}},
+		{"rate limited", &apperr.Error{Code: apperr.RateLimited, RetryAfter: time.Second},
+			errorAnswer{status: 429, code: "rate_limited", message: "too many requests", retryAfter: time.Second}},
+		{"unauthorized", apperr.New(apperr.Unauthorized, "unknown bearer token"),
+			errorAnswer{status: 401, code: "unauthorized", message: "unknown bearer token"}},
+		{"headers too large", apperr.New(apperr.HeadersTooLarge, ""),
+			errorAnswer{status: 431, code: "invalid_request", message: "request header fields too large"}},
+		{"unsupported media type", apperr.New(apperr.UnsupportedMediaType, "send JSON"),
+			errorAnswer{status: 415, code: "invalid_request", message: "send JSON"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := classify(tt.err)
-			got.Err = nil
-			if diff := cmp.Diff(tt.want, *got); diff != "" {
+			if diff := cmp.Diff(tt.want, classify(tt.err), cmp.AllowUnexported(errorAnswer{})); diff != "" {
 				t.Errorf("classify(%v) mismatch (-want +got):\n%s", tt.err, diff)
 			}
 		})
+	}
+}
+
+// TestErrorKindsCoverEveryCode: every code apperr defines has its answer,
+// and no two codes share a status (codeOf maps a status back to one).
+func TestErrorKindsCoverEveryCode(t *testing.T) {
+	codes := []apperr.Code{apperr.Malformed, apperr.Invalid, apperr.Unauthorized, apperr.Forbidden,
+		apperr.NotFound, apperr.MethodNotAllowed, apperr.Timeout, apperr.Conflict, apperr.PayloadTooLarge,
+		apperr.UnsupportedMediaType, apperr.HeadersTooLarge, apperr.RateLimited, apperr.BadGateway,
+		apperr.UpstreamUnavailable, apperr.Internal}
+	if len(errorKinds) != len(codes) {
+		t.Errorf("errorKinds has %d codes; want the %d apperr defines", len(errorKinds), len(codes))
+	}
+	wire := map[string]bool{"invalid_request": true, "unauthorized": true, "forbidden": true, "not_found": true,
+		"conflict": true, "payload_too_large": true, "rate_limited": true, "upstream_unavailable": true, "internal": true}
+	statuses := map[int]apperr.Code{}
+	for _, c := range codes {
+		k, ok := errorKinds[c]
+		if !ok {
+			t.Errorf("errorKinds lacks %q", c)
+			continue
+		}
+		if !wire[k.code] {
+			t.Errorf("%q answers code %q, which DESIGN.md section 4 does not list", c, k.code)
+		}
+		if other, dup := statuses[k.status]; dup {
+			t.Errorf("%q and %q share status %d", c, other, k.status)
+		}
+		statuses[k.status] = c
 	}
 }
 

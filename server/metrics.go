@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,12 +21,8 @@ const (
 // listener, the route pattern, a known method and the status code; never
 // a host, a path, a key or a user agent.
 type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-	// series caches each (listener, route, method, code) combination's
-	// counter and histogram: the label set is bounded, and looking a child
-	// up by its label values hashes them on every request.
-	series     sync.Map // seriesKey → *series
+	requests   *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
 	reloads    *prometheus.CounterVec
 	lastReload prometheus.Gauge
 }
@@ -73,29 +68,10 @@ func newMetrics(reg *prometheus.Registry, version, commit string) *metrics {
 	return m
 }
 
-type seriesKey struct {
-	listener, route, method string
-	code                    int
-}
-
-type series struct {
-	requests prometheus.Counter
-	duration prometheus.Observer
-}
-
 // observe counts one answered request and its duration.
 func (m *metrics) observe(listener, route, method string, code int, d time.Duration) {
-	k := seriesKey{listener, route, method, code}
-	v, ok := m.series.Load(k)
-	if !ok {
-		v, _ = m.series.LoadOrStore(k, &series{
-			requests: m.requests.WithLabelValues(listener, route, method, strconv.Itoa(code)),
-			duration: m.duration.WithLabelValues(listener, route, method),
-		})
-	}
-	sr := v.(*series)
-	sr.requests.Inc()
-	sr.duration.Observe(d.Seconds())
+	m.requests.WithLabelValues(listener, route, method, strconv.Itoa(code)).Inc()
+	m.duration.WithLabelValues(listener, route, method).Observe(d.Seconds())
 }
 
 // register adds c to reg, or returns the collector already there, so two

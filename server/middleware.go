@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/deeplinkd/deeplinkd/internal/apperr"
 )
 
 // Limits on what a client may send. Header size is also capped by
@@ -37,34 +38,28 @@ const keyState = "deeplinkd.request"
 // reqState is what the middleware learns about a request.
 type reqState struct {
 	snap *Snapshot
-	site *Site // nil for an unknown host
+	site *Site // nil for an unknown host, and on the admin listener
 	id   string
 }
 
-// snapshotCtxKey carries the pinned snapshot in the request context, for
-// the IP and scheme extractors, which only see the *http.Request.
-type snapshotCtxKey struct{}
-
-// pinSnapshot loads the current snapshot once, so the whole request (its
-// host, its trusted proxies, its site) sees one configuration even if a
-// reload swaps it meanwhile.
-func (s *Server) pinSnapshot(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		snap := s.snap.Load()
-		req := c.Request()
-		if len(snap.TrustedProxies) > 0 {
-			// Only the IP and scheme extractors need the snapshot in the
-			// request's context, and only when proxies are trusted: without
-			// them the answer is the peer's, whatever a reload does. Copying
-			// the request is the costliest step here, so skip it otherwise.
-			c.SetRequest(req.WithContext(context.WithValue(req.Context(), snapshotCtxKey{}, snap)))
+// begin records what the rest of the request works from: the request id
+// (kept from a sane incoming X-Request-ID, so a proxy's id links the logs,
+// else a fresh one, echoed on the response) and, on the public listener,
+// the configuration, loaded once so the whole request sees one snapshot
+// even if a reload swaps it meanwhile, and the site its host selects.
+func (s *Server) begin(public bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			st := &reqState{id: s.requestIDFor(req)}
+			if public {
+				st.snap = s.snap.Load()
+				st.site, _ = st.snap.Lookup(req.Host)
+			}
+			c.Set(keyState, st)
+			c.Response().Header()[headerRequestIDKey] = []string{st.id}
+			return next(c)
 		}
-		st := &reqState{snap: snap}
-		if site, ok := snap.Lookup(req.Host); ok {
-			st.site = site
-		}
-		c.Set(keyState, st)
-		return next(c)
 	}
 }
 
@@ -75,21 +70,6 @@ func requireSite(next echo.HandlerFunc) echo.HandlerFunc {
 		if siteOf(c) == nil {
 			return errUnknownHost
 		}
-		return next(c)
-	}
-}
-
-// requestID keeps a sane incoming X-Request-ID (so a proxy's id links the
-// logs) and otherwise makes one, and echoes it on the response.
-func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id := s.requestIDFor(c.Request())
-		if st := stateOf(c); st != nil {
-			st.id = id
-		} else {
-			c.Set(keyState, &reqState{id: id})
-		}
-		c.Response().Header()[headerRequestIDKey] = []string{id}
 		return next(c)
 	}
 }
@@ -141,57 +121,6 @@ func (ids *idSource) next() string {
 	return string(out)
 }
 
-// Header values shared by every response. The keys are already canonical
-// and net/http never changes a value slice, so assigning them directly
-// skips the canonicalisation and allocation of Header.Set on the hot path.
-var (
-	hdrNosniff        = []string{"nosniff"}
-	hdrReferrerPolicy = []string{"strict-origin-when-cross-origin"}
-	hdrFrameDeny      = []string{"DENY"}
-)
-
-// securityHeaders sets the headers every answer carries, errors included.
-// No HSTS: TLS terminates at the proxy, which owns that policy.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		setSecurityHeaders(c.Response().Header())
-		return next(c)
-	}
-}
-
-func setSecurityHeaders(h http.Header) {
-	h["X-Content-Type-Options"] = hdrNosniff
-	h["Referrer-Policy"] = hdrReferrerPolicy
-	h["X-Frame-Options"] = hdrFrameDeny
-}
-
-// Two kinds of answer carry only the security headers that act on them.
-// They are the two hottest, where each header is paid for on every
-// request: net/http clones, sorts and writes it, the client parses it
-// (bench/wellknown.sh's same-headers baseline shows what a header set
-// costs).
-//
-//   - A well-known document is public JSON that no browser frames,
-//     renders or loads anything from: X-Frame-Options and Referrer-Policy
-//     have nothing to act on, and nosniff stays so it is never read as
-//     script or HTML.
-//   - A redirect has no body to frame or sniff, but its Referrer-Policy
-//     governs what the browser tells the fallback site.
-//
-// Both paths call these: the fast lane on a fresh header, the echo path
-// after securityHeaders set all three.
-func setDocumentSecurity(h http.Header) {
-	h["X-Content-Type-Options"] = hdrNosniff
-	delete(h, "Referrer-Policy")
-	delete(h, "X-Frame-Options")
-}
-
-func setRedirectSecurity(h http.Header) {
-	h["Referrer-Policy"] = hdrReferrerPolicy
-	delete(h, "X-Content-Type-Options")
-	delete(h, "X-Frame-Options")
-}
-
 // recoverPanics turns a panic into a 500 that shows nothing of it; the
 // panic and its stack go to the log under the request id.
 func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
@@ -210,7 +139,7 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 				slog.String("route", routeOf(c)),
 				slog.Any("panic", p),
 				slog.String("stack", string(debug.Stack())))
-			err = &Error{Status: http.StatusInternalServerError}
+			err = apperr.New(apperr.Internal, "panic")
 		}()
 		return next(c)
 	}
@@ -223,10 +152,10 @@ func (s *Server) limitRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if headerSize(req) > maxHeaderBytes {
-			return &Error{Status: http.StatusRequestHeaderFieldsTooLarge}
+			return apperr.New(apperr.HeadersTooLarge, "")
 		}
 		if req.ContentLength > maxBodyBytes {
-			return &Error{Status: http.StatusRequestEntityTooLarge}
+			return apperr.New(apperr.PayloadTooLarge, "")
 		}
 		if req.Body != nil && req.Body != http.NoBody {
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, maxBodyBytes)

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"context"
 	"log/slog"
-	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -23,57 +21,35 @@ func (s *Server) observe(listener string, level slog.Level) echo.MiddlewareFunc 
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
-			end := s.now()
-			elapsed := end.Sub(start)
+			elapsed := s.now().Sub(start)
 
 			req, res := c.Request(), c.Response()
 			route := routeOf(c)
 			method := methodLabel(req.Method)
 			s.metrics.observe(listener, route, method, res.Status, elapsed)
 
-			if !s.log.Enabled(req.Context(), level) {
+			ctx := req.Context()
+			if !s.access.Enabled(ctx, level) {
 				return nil
 			}
-			line := accessLine{
-				level:     level,
-				listener:  listener,
-				method:    method,
-				route:     route,
-				status:    res.Status,
-				bytes:     res.Size,
-				duration:  elapsed,
-				requestID: requestIDOf(c),
+			attrs := []slog.Attr{
+				slog.String("listener", listener),
+				slog.String("method", method),
+				slog.String("route", route),
+				slog.Int("status", res.Status),
+				slog.Int64("bytes", res.Size),
+				slog.Duration("duration", elapsed),
+				slog.String("request_id", requestIDOf(c)),
 			}
 			if listener == listenerPublic {
-				line.host = "unknown"
-				if site := siteOf(c); site != nil {
-					line.host = canonicalHost(req.Host)
+				host := "unknown"
+				if siteOf(c) != nil {
+					host = canonicalHost(req.Host)
 				}
+				attrs = append(attrs, slog.String("host", host))
 			}
-			s.logRequest(req.Context(), end, line)
+			s.access.LogAttrs(ctx, level, "request", attrs...)
 			return nil
 		}
 	}
-}
-
-// logRequest writes one access line: to the access log when there is one,
-// else through the logger.
-func (s *Server) logRequest(ctx context.Context, end time.Time, line accessLine) {
-	if s.access != nil {
-		s.access.write(end, line)
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("listener", line.listener),
-		slog.String("method", line.method),
-		slog.String("route", line.route),
-		slog.Int("status", line.status),
-		slog.Int64("bytes", line.bytes),
-		slog.Duration("duration", line.duration),
-		slog.String("request_id", line.requestID),
-	}
-	if line.host != "" {
-		attrs = append(attrs, slog.String("host", line.host))
-	}
-	s.log.LogAttrs(ctx, line.level, "request", attrs...)
 }

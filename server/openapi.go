@@ -16,6 +16,8 @@ var openAPIDocument []byte
 // serveOpenAPI answers GET /api/v1/openapi.json. It needs no token: the
 // document describes the API, it holds no data.
 func serveOpenAPI(c echo.Context) error {
-	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
+	h := c.Response().Header()
+	setPageSecurity(h)
+	h.Set(echo.HeaderCacheControl, "public, max-age=300")
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPIDocument)
 }

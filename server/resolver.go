@@ -11,9 +11,6 @@ import (
 	"github.com/deeplinkd/deeplinkd/internal/useragent"
 )
 
-// errNotFound answers a path that is neither a route nor a link.
-var errNotFound = &Error{Status: http.StatusNotFound, Message: "not found"}
-
 // links is what the link resolver keeps for the life of the Server,
 // across reloads: the classifier (and its cache), the parsed pages, the
 // hashed static assets and the click metrics.
@@ -70,14 +67,16 @@ func (s *Server) serveLink(c echo.Context) error {
 			return err
 		}
 		setRedirectSecurity(h)
-		return c.Redirect(http.StatusFound, dec.Location)
+		h["Location"] = []string{dec.Location}
+		c.Response().WriteHeader(http.StatusFound)
+		return nil
 	}
 	// Pages only: a redirect has no content of its own to index.
 	h["X-Robots-Tag"] = hdrNoIndex
 	return s.renderPage(c, site, dec)
 }
 
-// Shared header values of link answers (see securityHeaders).
+// Shared header values of link answers.
 var (
 	hdrNoStore = []string{"no-store"}
 	hdrVaryUA  = []string{"User-Agent"}
@@ -98,8 +97,7 @@ func setLinkHeaders(h http.Header) {
 // the key.
 func checkRedirect(site *Site, dec resolve.Decision) error {
 	if !site.page.webOriginOf(dec.Location) {
-		return &Error{Status: http.StatusInternalServerError,
-			Err: fmt.Errorf("redirect for %s leaves the fallback origin", site.Hosts[0])}
+		return fmt.Errorf("redirect for %s leaves the fallback origin", site.Hosts[0])
 	}
 	return nil
 }

@@ -89,17 +89,17 @@ func (s *Server) apiResolve(c echo.Context) error {
 func parseLink(raw string) (*url.URL, error) {
 	const field = "url"
 	if raw == "" {
-		return nil, apperr.Field(http.StatusBadRequest, field, "url is required: the link to resolve, e.g. https://go.example.com/?ref=KEY")
+		return nil, apperr.Field(apperr.Malformed, field, "url is required: the link to resolve, e.g. https://go.example.com/?ref=KEY")
 	}
 	if len(raw) > maxResolveURL {
-		return nil, apperr.Field(http.StatusBadRequest, field, "url is longer than 4 KiB")
+		return nil, apperr.Field(apperr.Malformed, field, "url is longer than 4 KiB")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "" {
-		return nil, apperr.Field(http.StatusBadRequest, field, "url must be an absolute http:// or https:// link")
+		return nil, apperr.Field(apperr.Malformed, field, "url must be an absolute http:// or https:// link")
 	}
 	if u.User != nil {
-		return nil, apperr.Field(http.StatusBadRequest, field, "url must not carry a user name or password")
+		return nil, apperr.Field(apperr.Malformed, field, "url must not carry a user name or password")
 	}
 	return u, nil
 }

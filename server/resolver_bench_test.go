@@ -13,7 +13,7 @@ import (
 // written as JSON to a discarding writer, as bench/resolver.sh does
 // through the real binary.
 func BenchmarkResolver(b *testing.B) {
-	ts := newLinkServer(b, Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), AccessLog: io.Discard})
+	ts := newLinkServer(b, Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	h := ts.Public()
 	tests := []struct {
 		name, host, ua string

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"sync"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
@@ -15,14 +13,6 @@ import (
 type linkMetrics struct {
 	clicks   *prometheus.CounterVec
 	previews *prometheus.CounterVec
-	// children caches each label combination's counter (a bounded set):
-	// resolving a child from its label values hashes them every time.
-	children sync.Map // clickKey → prometheus.Counter
-}
-
-type clickKey struct {
-	preview                              bool
-	domain, platform, inApp, action, bot string
 }
 
 func newLinkMetrics(reg *prometheus.Registry) *linkMetrics {
@@ -41,23 +31,11 @@ func newLinkMetrics(reg *prometheus.Registry) *linkMetrics {
 // observe counts one decision: a preview under its bot, anything else as
 // a click.
 func (m *linkMetrics) observe(site *Site, dec resolve.Decision, v useragent.Visitor) {
-	k := clickKey{domain: site.Hosts[0]}
 	if dec.Action == resolve.ActionPreview {
-		k.preview, k.bot = true, botLabel(v.BotName)
-	} else {
-		k.platform, k.inApp, k.action = string(dec.Platform), inAppLabel(dec.InApp), string(dec.Action)
+		m.previews.WithLabelValues(site.Hosts[0], botLabel(v.BotName)).Inc()
+		return
 	}
-	c, ok := m.children.Load(k)
-	if !ok {
-		var child prometheus.Counter
-		if k.preview {
-			child = m.previews.WithLabelValues(k.domain, k.bot)
-		} else {
-			child = m.clicks.WithLabelValues(k.domain, k.platform, k.inApp, k.action)
-		}
-		c, _ = m.children.LoadOrStore(k, child)
-	}
-	c.(prometheus.Counter).Inc()
+	m.clicks.WithLabelValues(site.Hosts[0], string(dec.Platform), inAppLabel(dec.InApp), string(dec.Action)).Inc()
 }
 
 // inAppLabel maps an in-app browser to its label: "none" for a plain

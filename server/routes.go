@@ -7,6 +7,15 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// Well-known paths, which are also their route labels, and the links'
+// route label (the echo catch-all's pattern).
+const (
+	routeLinks        = "/*"
+	pathAASAWellKnown = "/.well-known/apple-app-site-association"
+	pathAASARoot      = "/apple-app-site-association"
+	pathAssetLinks    = "/.well-known/assetlinks.json"
+)
+
 // route is one entry of a route table.
 type route struct {
 	methods []string
@@ -40,28 +49,27 @@ func (s *Server) publicRoutes() []route {
 	}
 }
 
-// newPublic builds the public echo instance.
+// newPublic builds the public echo instance: every request takes this one
+// path.
 //
 // Middleware order, outermost first, and why:
-//  1. pinSnapshot: everything after it, the log line included, sees the
-//     one configuration the request started with.
-//  2. requestID: every later line of log can name the request.
-//  3. securityHeaders: set before anything is written, so errors and
-//     recovered panics carry them too.
-//  4. observe: the access log and metrics wrap all that can fail, and
+//  1. begin: the request id, so every later line of log can name the
+//     request, and the one configuration the request started with, which
+//     everything after it, the log line included, sees.
+//  2. observe: the access log and metrics wrap all that can fail, and
 //     answer errors first, so they record the status actually sent.
-//  5. recoverPanics: inside observe, so a panic is logged and counted as
+//  3. recoverPanics: inside observe, so a panic is logged and counted as
 //     the 500 it becomes.
-//  6. limitRequest: refuse oversized headers and bodies before any work.
-//  7. requireSite: unknown hosts stop here with a 404, before a handler
+//  4. limitRequest: refuse oversized headers and bodies before any work.
+//  5. requireSite: unknown hosts stop here with a 404, before a handler
 //     could serve another domain's data.
 //
-// Nothing here redirects: no trailing-slash, https or www middleware, which
-// would break Apple's and Google's fetch of the well-known files.
+// Each answer sets its own security headers (see answer.go). Nothing here
+// redirects: no trailing-slash, https or www middleware, which would break
+// Apple's and Google's fetch of the well-known files.
 func (s *Server) newPublic() *echo.Echo {
 	e := s.newEcho()
-	e.Use(composed(s.pinSnapshot, s.requestID, securityHeaders,
-		s.observe(listenerPublic, slog.LevelInfo), s.recoverPanics, s.limitRequest, requireSite))
+	e.Use(composed(s.begin(true), s.observe(listenerPublic, slog.LevelInfo), s.recoverPanics, s.limitRequest, requireSite))
 	for _, r := range append(s.publicRoutes(), s.apiRoutes()...) {
 		e.Match(r.methods, r.path, r.handler)
 	}
@@ -70,10 +78,8 @@ func (s *Server) newPublic() *echo.Echo {
 
 // composed builds a middleware chain once, around a last step that calls
 // the handler the router chose. echo v4 applies e.Use middleware anew on
-// every request, allocating a closure per layer per request; on the
-// well-known and redirect routes that was a large share of the cost. The
-// order is the order given, outermost first, exactly as e.Use(mw...) would
-// run it.
+// every request, allocating a closure per layer per request. The order is
+// the order given, outermost first, exactly as e.Use(mw...) would run it.
 func composed(mw ...echo.MiddlewareFunc) echo.MiddlewareFunc {
 	h := func(c echo.Context) error { return c.Handler()(c) }
 	for i := len(mw) - 1; i >= 0; i-- {

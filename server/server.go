@@ -1,5 +1,5 @@
 // Package server is deeplinkd's HTTP surface: the public listener (the
-// well-known files, later the resolver and the API) and the admin listener
+// well-known files, the link resolver and the API) and the admin listener
 // (/metrics, /healthz, /readyz), each its own echo instance.
 //
 // Everything a request needs from the configuration lives in an immutable
@@ -23,14 +23,14 @@ import (
 
 // Options are the process-level dependencies of a Server.
 type Options struct {
-	// Logger receives access logs and errors. Nil discards them.
+	// Logger receives errors and everything else worth seeing at once.
+	// Nil discards them.
 	Logger *slog.Logger
-	// AccessLog, when set, receives the access log lines instead of
-	// Logger, written directly in the JSON handler's format (Logger's level
-	// still decides whether they are written). The binary passes a
-	// buffered stderr so a busy listener does not pay a write(2) per
-	// request.
-	AccessLog io.Writer
+	// AccessLog receives the one "request" line of each request. Nil
+	// means Logger. The binary gives it a logger over the same writer
+	// that does not flush each line, so a busy listener does not pay a
+	// write(2) per request.
+	AccessLog *slog.Logger
 	// Registry receives the server's metrics and serves /metrics. Nil
 	// means a fresh registry of the server's own.
 	Registry *prometheus.Registry
@@ -56,6 +56,7 @@ type Options struct {
 // Server serves the public and admin listeners from the current Snapshot.
 type Server struct {
 	log     *slog.Logger
+	access  *slog.Logger
 	reg     *prometheus.Registry
 	ready   func(context.Context) error
 	now     func() time.Time
@@ -65,7 +66,6 @@ type Server struct {
 	// bodyTimeout bounds reading a request body (readTimeout; tests
 	// shorten it).
 	bodyTimeout time.Duration
-	access      *accessLog // nil: access lines go through log
 	snap        atomic.Pointer[Snapshot]
 	draining    atomic.Bool
 
@@ -75,25 +75,28 @@ type Server struct {
 	// onDrain, when set (by tests), runs as the drain begins.
 	onDrain func()
 
-	public        *echo.Echo
-	publicHandler http.Handler // public behind the well-known fast lane
-	admin         *echo.Echo
+	public *echo.Echo
+	admin  *echo.Echo
 }
 
 // New builds a Server serving snap (which may be nil until the first Swap:
 // every host is then unknown and /readyz answers 503).
 func New(opts Options, snap *Snapshot) *Server {
 	s := &Server{
-		log:   opts.Logger,
-		reg:   opts.Registry,
-		ready: opts.Ready,
-		now:   opts.Now,
+		log:    opts.Logger,
+		access: opts.AccessLog,
+		reg:    opts.Registry,
+		ready:  opts.Ready,
+		now:    opts.Now,
 
 		events:    opts.Events,
 		customers: opts.Customers,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.access == nil {
+		s.access = s.log
 	}
 	if s.reg == nil {
 		s.reg = prometheus.NewRegistry()
@@ -104,9 +107,6 @@ func New(opts Options, snap *Snapshot) *Server {
 	s.metrics = newMetrics(s.reg, opts.Version, opts.Commit)
 	s.ids = newIDSource()
 	s.bodyTimeout = readTimeout
-	if opts.AccessLog != nil {
-		s.access = newAccessLog(opts.AccessLog)
-	}
 	s.links = newLinks(opts.UserAgents, s.reg)
 	if snap != nil {
 		s.snap.Store(snap)
@@ -114,7 +114,6 @@ func New(opts Options, snap *Snapshot) *Server {
 		s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
 	}
 	s.public = s.newPublic()
-	s.publicHandler = s.fastLane(s.public)
 	s.admin = s.newAdmin()
 	return s
 }
@@ -140,7 +139,7 @@ func (s *Server) ObserveReload(ok bool) {
 }
 
 // Public is the handler for server.listen.
-func (s *Server) Public() http.Handler { return s.publicHandler }
+func (s *Server) Public() http.Handler { return s.public }
 
 // Admin is the handler for server.admin_listen.
 func (s *Server) Admin() http.Handler { return s.admin }
@@ -153,7 +152,5 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HidePort = true
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = s.clientIP
-	e.SchemeExtractor = s.scheme
 	return e
 }

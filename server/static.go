@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -91,21 +90,7 @@ func (s *Server) serveAsset(c echo.Context) error {
 	h.Set(echo.HeaderCacheControl, assetCacheControl)
 	h.Set("ETag", a.etag)
 	if noneMatch(c.Request().Header.Values("If-None-Match"), a.etag) {
-		return c.NoContent(http.StatusNotModified)
+		return writeNoContent(c, http.StatusNotModified)
 	}
 	return writeBody(c, http.StatusOK, a.contentType, a.body)
-}
-
-// writeBody answers status with body and its exact Content-Length; a HEAD
-// gets the same headers and no body.
-func writeBody(c echo.Context, status int, contentType string, body []byte) error {
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, contentType)
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
-	c.Response().WriteHeader(status)
-	if c.Request().Method == http.MethodHead {
-		return nil
-	}
-	_, err := c.Response().Write(body)
-	return err
 }

@@ -17,7 +17,7 @@ import (
 // shorter one would only add load.
 const wellKnownCacheControl = "public, max-age=3600"
 
-// Shared header values of the well-known answers (see securityHeaders).
+// Shared header values of the well-known answers (see answer.go).
 var (
 	hdrWellKnownCache = []string{wellKnownCacheControl}
 	hdrJSON           = []string{echo.MIMEApplicationJSON}
@@ -63,10 +63,12 @@ func docsOf(site *Site) *siteDocs {
 	return prepareDocs(site.WellKnown)
 }
 
+func pickAASA(d *siteDocs) *docAnswer       { return d.aasa }
+func pickAssetLinks(d *siteDocs) *docAnswer { return d.assetLinks }
+
 // serveDocument answers one pre-rendered well-known file of the request's
 // site: exact bytes, strong ETag, 304 on a matching If-None-Match, and no
-// redirect of any kind (Apple and Google reject one). The fast lane
-// (wellknown_fast.go) answers the same requests the same way without echo.
+// redirect of any kind (Apple and Google reject one).
 func serveDocument(pick func(*siteDocs) *docAnswer) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		site := siteOf(c)
@@ -77,16 +79,15 @@ func serveDocument(pick func(*siteDocs) *docAnswer) echo.HandlerFunc {
 		if len(doc.Body) == 0 {
 			// The site has nothing for this platform: no file rather than
 			// an empty one a verifier would reject as malformed.
-			return &Error{Status: http.StatusNotFound, Message: "not found"}
+			return errNotFound
 		}
-		_, err := writeDocument(c.Response(), c.Request(), doc)
-		return err
+		return writeDocument(c.Response(), c.Request(), doc)
 	}
 }
 
-// writeDocument writes doc as the answer to r and returns the status sent.
-// Canonical header keys are assigned directly: this is the hottest route.
-func writeDocument(w http.ResponseWriter, r *http.Request, doc *docAnswer) (int, error) {
+// writeDocument writes doc as the answer to r. Canonical header keys are
+// assigned directly: this is the hottest route.
+func writeDocument(w http.ResponseWriter, r *http.Request, doc *docAnswer) error {
 	h := w.Header()
 	setDocumentSecurity(h)
 	h["Cache-Control"] = hdrWellKnownCache
@@ -94,7 +95,7 @@ func writeDocument(w http.ResponseWriter, r *http.Request, doc *docAnswer) (int,
 		h["Etag"] = doc.etag
 		if noneMatch(r.Header["If-None-Match"], doc.ETag) {
 			w.WriteHeader(http.StatusNotModified)
-			return http.StatusNotModified, nil
+			return nil
 		}
 	}
 	h["Content-Type"] = hdrJSON
@@ -103,10 +104,10 @@ func writeDocument(w http.ResponseWriter, r *http.Request, doc *docAnswer) (int,
 	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
-		return http.StatusOK, nil
+		return nil
 	}
 	_, err := w.Write(doc.Body)
-	return http.StatusOK, err
+	return err
 }
 
 // noneMatch reports whether an If-None-Match header (all its lines) names

@@ -96,7 +96,7 @@ func TestServeDocumentHandler(t *testing.T) {
 			err := aasa(c)
 			status := rec.Code
 			if err != nil {
-				status = classify(err).Status
+				status = classify(err).status
 			}
 			if status != tt.wantStatus {
 				t.Fatalf("status = %d (err %v); want %d", status, err, tt.wantStatus)

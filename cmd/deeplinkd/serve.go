@@ -8,7 +8,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,17 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/deeplinkd/deeplinkd/internal/config"
-	"github.com/deeplinkd/deeplinkd/internal/gcfloor"
-	"github.com/deeplinkd/deeplinkd/internal/logbuf"
 	"github.com/deeplinkd/deeplinkd/server"
 )
-
-// heapFloor is the heap goal below which the collector does not run.
-// Measured with bench/resolver.sh, it takes a third off the CPU an iOS
-// page costs and a tenth off a well-known file, for about 30 MiB more
-// peak RSS (58–60 MiB in all under that load). GOGC in the environment
-// turns it off.
-const heapFloor = 32 << 20
 
 // envLogLevel sets the log level: debug, info, warn or error.
 const envLogLevel = "DEEPLINKD_LOG_LEVEL"
@@ -46,21 +36,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return ignoreHelp(err)
 	}
-	// The logger and the batched access log share stderr through one lock,
-	// so a batch and a log line never interleave mid-line.
-	out := &lockedWriter{w: stderr}
-	logger, err := newLogger(out, getenv(envLogLevel))
+	// Every line goes through one buffered sink; the access log's lines
+	// wait for its ticker, every other line is flushed at once.
+	sink := newLogSink(stderr, logFlushInterval, logBufferSize)
+	defer sink.Close()
+	logger, access, err := newLoggers(sink, getenv(envLogLevel))
 	if err != nil {
 		return err
-	}
-	// One buffer per core or so: every request appends a line, and one
-	// lock shared by all of them would be contended on every core.
-	access := logbuf.NewSharded(out, 0, 0, 2*runtime.GOMAXPROCS(0))
-	defer access.Close()
-	// An operator's GOGC is theirs to keep; otherwise the heap may grow to
-	// heapFloor before the collector runs (see internal/gcfloor).
-	if getenv("GOGC") == "" {
-		defer gcfloor.Start(heapFloor, 100, gcfloor.Options{}).Stop()
 	}
 
 	cfg, snap, err := load(*path, getenv)
@@ -164,8 +146,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			dctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
 			stopDelivery(dctx)
 			cancel()
-			// The last requests' lines before the last line.
-			_ = access.Flush()
 			if err != nil {
 				logger.Error("stopped", "error", err.Error())
 				return exitError{code: 1}
@@ -248,26 +228,17 @@ func logWarnings(logger *slog.Logger, cfg *config.Config) {
 	}
 }
 
-// lockedWriter serialises writes to w.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-// newLogger is the JSON logger on stderr at the level named by level
-// (empty means info).
-func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+// newLoggers are the JSON loggers over sink at the level named by level
+// (empty means info): logger flushes every line, access leaves its lines
+// to the sink's ticker. Both share one handler, so their lines interleave
+// in the order they were logged.
+func newLoggers(sink *logSink, level string) (logger, access *slog.Logger, err error) {
 	var l slog.Level
 	if level != "" {
 		if err := l.UnmarshalText([]byte(strings.TrimSpace(level))); err != nil {
-			return nil, fmt.Errorf("%s=%q: want debug, info, warn or error", envLogLevel, level)
+			return nil, nil, fmt.Errorf("%s=%q: want debug, info, warn or error", envLogLevel, level)
 		}
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+	h := slog.NewJSONHandler(sink, &slog.HandlerOptions{Level: l})
+	return slog.New(flushing{h, sink}), slog.New(h), nil
 }

@@ -1,7 +1,8 @@
-// Package apperr is the small error vocabulary the API speaks
-// (DESIGN.md section 4). Packages below the server return *Error; the
-// server maps Code to an HTTP status in one place and writes
-// {"error":{"code","message","field"}}.
+// Package apperr is the small error vocabulary the packages below the
+// server speak. An *Error carries a Code saying what kind of failure it is,
+// words a client may see, and the cause for the logs. It knows nothing of
+// HTTP: the server maps each Code to a status and to the error codes of
+// DESIGN.md section 4 in one table (server/errors.go).
 package apperr
 
 import (
@@ -10,39 +11,65 @@ import (
 	"time"
 )
 
-// Codes, as written in the API's error bodies.
+// Code is a kind of failure.
+type Code string
+
+// Codes. The comments say what the client did or met, not what it is
+// answered: that is the server's table.
 const (
-	Invalid             = "invalid_request"      // 400 / 422
-	Unauthorized        = "unauthorized"         // 401
-	Forbidden           = "forbidden"            // 403
-	NotFound            = "not_found"            // 404
-	Conflict            = "conflict"             // 409
-	PayloadTooLarge     = "payload_too_large"    // 413
-	RateLimited         = "rate_limited"         // 429
-	UpstreamUnavailable = "upstream_unavailable" // 502 / 503
-	Internal            = "internal"             // 500
+	// Malformed: the request cannot be read (bad JSON, an unknown field,
+	// a value of the wrong type, a query parameter that is not a number).
+	Malformed Code = "malformed"
+	// Invalid: the request reads fine, but a value is not acceptable (a
+	// required field is empty, an email is not one).
+	Invalid Code = "invalid"
+	// Unauthorized: no credentials, or unknown ones.
+	Unauthorized Code = "unauthorized"
+	// Forbidden: the credentials do not cover what was asked.
+	Forbidden Code = "forbidden"
+	// NotFound: nothing is there.
+	NotFound Code = "not_found"
+	// MethodNotAllowed: the path exists, but not for that method.
+	MethodNotAllowed Code = "method_not_allowed"
+	// Timeout: the client did not send its request in time.
+	Timeout Code = "timeout"
+	// Conflict: the request contradicts what is stored (the same key with
+	// another body, a retry of an event that has not failed).
+	Conflict Code = "conflict"
+	// PayloadTooLarge: the body is over the limit.
+	PayloadTooLarge Code = "payload_too_large"
+	// UnsupportedMediaType: the body is not declared as JSON.
+	UnsupportedMediaType Code = "unsupported_media_type"
+	// HeadersTooLarge: the request's header block is over the limit.
+	HeadersTooLarge Code = "headers_too_large"
+	// RateLimited: the client asks too often; RetryAfter says when to come
+	// back.
+	RateLimited Code = "rate_limited"
+	// BadGateway: an upstream (Partnero) answered, but not usefully.
+	BadGateway Code = "bad_gateway"
+	// UpstreamUnavailable: an upstream cannot be reached or asks us to wait.
+	UpstreamUnavailable Code = "upstream_unavailable"
+	// Internal: a failure of ours; its words are never shown.
+	Internal Code = "internal"
 )
 
 // Error is an error a client may see. Message must never hold a secret,
 // and Internal errors are shown without it.
 type Error struct {
-	Code    string
+	Code    Code
 	Message string
 	// Field names the one field at fault, as a JSON path
 	// ("customer.email"), or "".
 	Field string
-	// Status overrides the code's default status (422 instead of 400 for
-	// a well-formed but unacceptable value, 502 instead of 503).
-	Status int
-	// RetryAfter is sent as Retry-After with rate_limited and
-	// upstream_unavailable.
+	// RetryAfter tells the client when to try again (rate_limited and
+	// upstream failures).
 	RetryAfter time.Duration
 	// Err is the cause, for logs only.
 	Err error
 }
 
 func (e *Error) Error() string {
-	s := e.Code + ": " + e.Message
+	s := string(e.Code) + ": " + e.Message
 	if e.Field != "" {
 		s += " (" + e.Field + ")"
 	}
@@ -55,14 +82,14 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // New returns an error with code and a formatted message.
-func New(code, format string, args ...any) *Error {
+func New(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Field returns an invalid_request error about one field; status is 400
-// for a malformed request and 422 for a well-formed but wrong value.
-func Field(status int, field, format string, args ...any) *Error {
-	return &Error{Code: Invalid, Status: status, Field: field, Message: fmt.Sprintf(format, args...)}
+// Field returns an error about one field: Malformed for a request that
+// cannot be read, Invalid for a well-formed but wrong value.
+func Field(code Code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
 // As returns the *Error in err's chain, or nil.
@@ -72,30 +99,4 @@ func As(err error) *Error {
 		return e
 	}
 	return nil
-}
-
-// HTTPStatus is the status for e: its own when set, else the code's.
-func HTTPStatus(e *Error) int {
-	if e.Status != 0 {
-		return e.Status
-	}
-	switch e.Code {
-	case Invalid:
-		return 400
-	case Unauthorized:
-		return 401
-	case Forbidden:
-		return 403
-	case NotFound:
-		return 404
-	case Conflict:
-		return 409
-	case PayloadTooLarge:
-		return 413
-	case RateLimited:
-		return 429
-	case UpstreamUnavailable:
-		return 503
-	}
-	return 500
 }

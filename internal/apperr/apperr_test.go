@@ -4,40 +4,39 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 )
 
-func TestHTTPStatus(t *testing.T) {
+func TestError(t *testing.T) {
+	cause := errors.New("disk full")
 	tests := []struct {
 		err  *Error
-		want int
+		want string
 	}{
-		{New(Invalid, "x"), 400},
-		{Field(422, "amount", "must be positive"), 422},
-		{New(Unauthorized, "x"), 401},
-		{New(Forbidden, "x"), 403},
-		{New(NotFound, "x"), 404},
-		{New(Conflict, "x"), 409},
-		{New(PayloadTooLarge, "x"), 413},
-		{New(RateLimited, "x"), 429},
-		{New(UpstreamUnavailable, "x"), 503},
-		{&Error{Code: UpstreamUnavailable, Status: 502}, 502},
-		{New(Internal, "x"), 500},
-		{New("made_up", "x"), 500},
+		{New(NotFound, "event %s not found", "evt_1"), "not_found: event evt_1 not found"},
+		{Field(Invalid, "amount", "must be positive"), "invalid: must be positive (amount)"},
+		{Field(Malformed, "limit", "limit must be a whole number"), "malformed: limit must be a whole number (limit)"},
+		{&Error{Code: Internal, Message: "store", Err: cause}, "internal: store: disk full"},
+		{&Error{Code: RateLimited, Message: "slow down", RetryAfter: time.Second}, "rate_limited: slow down"},
 	}
 	for _, tt := range tests {
-		if got := HTTPStatus(tt.err); got != tt.want {
-			t.Errorf("HTTPStatus(%v) = %d; want %d", tt.err, got, tt.want)
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q; want %q", got, tt.want)
 		}
 	}
 }
 
 func TestAs(t *testing.T) {
-	inner := Field(400, "customer.key", "is required")
+	inner := Field(Malformed, "customer.key", "is required")
 	wrapped := fmt.Errorf("signup: %w", inner)
 	if got := As(wrapped); got != inner {
 		t.Errorf("As(wrapped) = %v; want %v", got, inner)
 	}
 	if got := As(errors.New("plain")); got != nil {
 		t.Errorf("As(plain) = %v; want nil", got)
+	}
+	cause := errors.New("timeout")
+	if got := (&Error{Code: BadGateway, Err: cause}); !errors.Is(got, cause) {
+		t.Errorf("errors.Is(%v, cause) = false; want the cause unwrapped", got)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/deeplinkd/deeplinkd/internal/apperr"
@@ -176,18 +175,17 @@ func errCustomerNotFound() error {
 	return apperr.New(apperr.NotFound, "customer not found")
 }
 
-// upstreamError maps a failed read to upstream_unavailable: 503 while
-// Partnero is down or throttling (with its Retry-After), 502 when it
+// upstreamError maps a failed read to UpstreamUnavailable while Partnero
+// is down or throttling (with its Retry-After), and to BadGateway when it
 // answered something we cannot use.
 func upstreamError(err error) error {
-	e := &apperr.Error{Code: apperr.UpstreamUnavailable, Status: http.StatusServiceUnavailable,
-		Message: "Partnero is unavailable; try again later", Err: err}
+	e := &apperr.Error{Code: apperr.UpstreamUnavailable, Message: "Partnero is unavailable; try again later", Err: err}
 	switch partnero.KindOf(err) {
 	case partnero.RateLimited:
 		e.Message = "Partnero is rate limiting requests; try again later"
 		e.RetryAfter = partnero.RetryAfterOf(err)
 	case partnero.Permanent, partnero.Duplicate:
-		e.Status = http.StatusBadGateway
+		e.Code = apperr.BadGateway
 		e.Message = "Partnero rejected the request"
 	}
 	return e

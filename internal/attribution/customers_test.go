@@ -83,8 +83,8 @@ func newTestReader(t *testing.T) (*Reader, *fakePartnero, *time.Time) {
 func ok(data string) answer { return answer{body: `{"data":` + data + `,"status":1}`} }
 
 var (
-	unavailable = &apiErr{Code: apperr.UpstreamUnavailable, Status: 503, Message: "Partnero is unavailable; try again later"}
-	noCustomer  = &apiErr{Code: apperr.NotFound, Status: 404, Message: "customer not found"}
+	unavailable = &apiErr{Code: apperr.UpstreamUnavailable, Message: "Partnero is unavailable; try again later"}
+	noCustomer  = &apiErr{Code: apperr.NotFound, Message: "customer not found"}
 )
 
 func TestReaderCache(t *testing.T) {
@@ -161,23 +161,23 @@ func TestReaderCache(t *testing.T) {
 			name: "rate limited with nothing cached",
 			steps: []step{
 				{upstream: answer{status: 429, retryAfter: "9", body: `{"message":"Too Many Attempts."}`}, wantCalls: 1,
-					wantErr: &apiErr{Code: apperr.UpstreamUnavailable, Status: 503, Message: "Partnero is rate limiting requests; try again later", RetryAfter: 9 * time.Second}},
+					wantErr: &apiErr{Code: apperr.UpstreamUnavailable, Message: "Partnero is rate limiting requests; try again later", RetryAfter: 9 * time.Second}},
 			},
 		},
 		{
 			name: "rejected request",
 			steps: []step{
 				{upstream: answer{status: 400, body: `{"message":"Bad"}`}, wantCalls: 1,
-					wantErr: &apiErr{Code: apperr.UpstreamUnavailable, Status: 502, Message: "Partnero rejected the request"}},
+					wantErr: &apiErr{Code: apperr.BadGateway, Message: "Partnero rejected the request"}},
 			},
 		},
 		{
 			name: "no API key",
 			steps: []step{
 				{program: "nokey", upstream: ok(`1`), wantCalls: 0,
-					wantErr: &apiErr{Code: apperr.UpstreamUnavailable, Status: 503, Message: "Partnero API key not configured"}},
+					wantErr: &apiErr{Code: apperr.UpstreamUnavailable, Message: "Partnero API key not configured"}},
 				{program: "gone", upstream: ok(`1`), wantCalls: 0,
-					wantErr: &apiErr{Code: apperr.UpstreamUnavailable, Status: 503, Message: "Partnero API key not configured"}},
+					wantErr: &apiErr{Code: apperr.UpstreamUnavailable, Message: "Partnero API key not configured"}},
 			},
 		},
 		{

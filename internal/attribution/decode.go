@@ -5,21 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/deeplinkd/deeplinkd/internal/apperr"
-)
-
-// Statuses of a bad request: 400 when the JSON is malformed or shaped
-// wrong (unknown field, wrong type), 422 when it is well formed but a value
-// is missing or unacceptable.
-const (
-	statusMalformed = http.StatusBadRequest
-	statusInvalid   = http.StatusUnprocessableEntity
 )
 
 // decodeObject decodes raw, one JSON object, into dst strictly: every key
@@ -30,10 +21,10 @@ const (
 func decodeObject(raw []byte, path string, dst any, fields ...string) error {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	if len(trimmed) == 0 {
-		return apperr.Field(statusMalformed, path, "%s is empty", describePath(path))
+		return apperr.Field(apperr.Malformed, path, "%s is empty", describePath(path))
 	}
 	if trimmed[0] != '{' {
-		return apperr.Field(statusMalformed, path, "%s must be a JSON object", describePath(path))
+		return apperr.Field(apperr.Malformed, path, "%s must be a JSON object", describePath(path))
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -42,7 +33,7 @@ func decodeObject(raw []byte, path string, dst any, fields ...string) error {
 		return decodeError(err, path)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return apperr.Field(statusMalformed, "", "unexpected data after the JSON object")
+		return apperr.Field(apperr.Malformed, "", "unexpected data after the JSON object")
 	}
 	// encoding/json matches names case-insensitively, so "KEY" would pass
 	// DisallowUnknownFields as "key"; the API's names are exact.
@@ -69,16 +60,16 @@ func decodeError(err error, path string) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &apperr.Error{Code: apperr.Invalid, Status: statusMalformed,
+		return &apperr.Error{Code: apperr.Malformed,
 			Message: "malformed JSON at byte " + strconv.FormatInt(syn.Offset, 10) + ": " + strings.TrimPrefix(syn.Error(), "json: "), Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &apperr.Error{Code: apperr.Invalid, Status: statusMalformed, Message: "malformed JSON: unexpected end of input", Err: err}
+		return &apperr.Error{Code: apperr.Malformed, Message: "malformed JSON: unexpected end of input", Err: err}
 	case errors.As(err, &typ):
 		field := joinPath(path, typ.Field)
 		if typ.Field == "" {
-			return apperr.Field(statusMalformed, field, "%s must be a JSON object", describePath(field))
+			return apperr.Field(apperr.Malformed, field, "%s must be a JSON object", describePath(field))
 		}
-		return apperr.Field(statusMalformed, field, "%s must be %s", field, describeType(typ.Type))
+		return apperr.Field(apperr.Malformed, field, "%s must be %s", field, describeType(typ.Type))
 	}
 	// DisallowUnknownFields reports `json: unknown field "x"` without a
 	// type of its own.
@@ -87,11 +78,11 @@ func decodeError(err error, path string) error {
 			return unknownField(path, name)
 		}
 	}
-	return &apperr.Error{Code: apperr.Invalid, Status: statusMalformed, Message: "malformed JSON", Err: err}
+	return &apperr.Error{Code: apperr.Malformed, Message: "malformed JSON", Err: err}
 }
 
 func unknownField(path, name string) error {
-	return apperr.Field(statusMalformed, joinPath(path, name), "unknown field %q", name)
+	return apperr.Field(apperr.Malformed, joinPath(path, name), "unknown field %q", name)
 }
 
 // joinPath appends a field name to an object's JSON path.

@@ -11,8 +11,7 @@ import (
 
 // apiErr is the part of an *apperr.Error a client sees.
 type apiErr struct {
-	Code    string
-	Status  int
+	Code    apperr.Code
 	Field   string
 	Message string
 	// RetryAfter matters for upstream_unavailable.
@@ -28,11 +27,16 @@ func asAPIErr(t *testing.T, err error) *apiErr {
 	if e == nil {
 		t.Fatalf("error %v is not an *apperr.Error", err)
 	}
-	return &apiErr{Code: e.Code, Status: apperr.HTTPStatus(e), Field: e.Field, Message: e.Message, RetryAfter: e.RetryAfter}
+	return &apiErr{Code: e.Code, Field: e.Field, Message: e.Message, RetryAfter: e.RetryAfter}
 }
 
+// bad is a Malformed (400) or Invalid (422) error about field.
 func bad(status int, field, msg string) *apiErr {
-	return &apiErr{Code: apperr.Invalid, Status: status, Field: field, Message: msg}
+	code := apperr.Invalid
+	if status == 400 {
+		code = apperr.Malformed
+	}
+	return &apiErr{Code: code, Field: field, Message: msg}
 }
 
 func decodeSignupAny(b []byte) (any, error)   { return decodeSignup(b) }

@@ -67,11 +67,11 @@ func decodeSignup(body []byte) (signupPayload, error) {
 	}
 	out := signupPayload{ReferralKey: in.ReferralKey}
 	if out.ReferralKey != "" && !referralKeyRE.MatchString(out.ReferralKey) {
-		return signupPayload{}, apperr.Field(statusInvalid, "referral_key",
+		return signupPayload{}, apperr.Field(apperr.Invalid, "referral_key",
 			"referral_key must be 1 to 64 letters, digits, '_', '-' or '.' (or empty for no referrer)")
 	}
 	if isNull(in.Customer) {
-		return signupPayload{}, apperr.Field(statusInvalid, "customer.key", "customer.key is required")
+		return signupPayload{}, apperr.Field(apperr.Invalid, "customer.key", "customer.key is required")
 	}
 	if err := decodeObject(in.Customer, "customer", &out.Customer, "key", "email", "name", "surname"); err != nil {
 		return signupPayload{}, err
@@ -118,11 +118,11 @@ func decodePurchase(body []byte) (purchasePayload, error) {
 		return purchasePayload{}, err
 	}
 	if !amount.positive() {
-		return purchasePayload{}, apperr.Field(statusInvalid, "amount", "amount must be greater than 0")
+		return purchasePayload{}, apperr.Field(apperr.Invalid, "amount", "amount must be greater than 0")
 	}
 	out.Amount = amount.String()
 	if out.Currency != "" && !currencyRE.MatchString(out.Currency) {
-		return purchasePayload{}, apperr.Field(statusInvalid, "currency",
+		return purchasePayload{}, apperr.Field(apperr.Invalid, "currency",
 			"currency must be a three-letter ISO 4217 code in capitals, such as \"USD\"")
 	}
 	for _, f := range []struct{ name, v string }{{"product_id", out.ProductID}, {"product_type", out.ProductType}} {
@@ -149,23 +149,23 @@ func decodeRefund(body []byte) (refundPayload, error) {
 // number is taken from its source text, never through a float.
 func decodeAmount(field string, raw json.RawMessage) (decimal, error) {
 	if isNull(raw) {
-		return decimal{}, apperr.Field(statusInvalid, field, "%s is required", field)
+		return decimal{}, apperr.Field(apperr.Invalid, field, "%s is required", field)
 	}
 	v := bytes.TrimSpace(raw)
 	var text string
 	switch c := v[0]; {
 	case c == '"':
 		if err := json.Unmarshal(v, &text); err != nil {
-			return decimal{}, apperr.Field(statusMalformed, field, "%s must be a decimal string or number", field)
+			return decimal{}, apperr.Field(apperr.Malformed, field, "%s must be a decimal string or number", field)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
 		text = string(v)
 	default:
-		return decimal{}, apperr.Field(statusMalformed, field, "%s must be a decimal string or number", field)
+		return decimal{}, apperr.Field(apperr.Malformed, field, "%s must be a decimal string or number", field)
 	}
 	d, err := parseDecimal(text)
 	if err != nil {
-		return decimal{}, apperr.Field(statusInvalid, field, "%s %v", field, err)
+		return decimal{}, apperr.Field(apperr.Invalid, field, "%s %v", field, err)
 	}
 	return d, nil
 }
@@ -174,10 +174,10 @@ func decodeAmount(field string, raw json.RawMessage) (decimal, error) {
 // characters (they would corrupt logs and Partnero's dashboard).
 func checkKey(field, v string) error {
 	if v == "" {
-		return apperr.Field(statusInvalid, field, "%s is required", field)
+		return apperr.Field(apperr.Invalid, field, "%s is required", field)
 	}
 	if utf8.RuneCountInString(v) > maxKeyLen {
-		return apperr.Field(statusInvalid, field, "%s must be at most %d characters", field, maxKeyLen)
+		return apperr.Field(apperr.Invalid, field, "%s must be at most %d characters", field, maxKeyLen)
 	}
 	return checkControl(field, v)
 }
@@ -185,14 +185,14 @@ func checkKey(field, v string) error {
 // checkText checks an optional free-text field.
 func checkText(field, v string) error {
 	if utf8.RuneCountInString(v) > maxTextLen {
-		return apperr.Field(statusInvalid, field, "%s must be at most %d characters", field, maxTextLen)
+		return apperr.Field(apperr.Invalid, field, "%s must be at most %d characters", field, maxTextLen)
 	}
 	return checkControl(field, v)
 }
 
 func checkControl(field, v string) error {
 	if strings.ContainsFunc(v, unicode.IsControl) {
-		return apperr.Field(statusInvalid, field, "%s must not contain control characters", field)
+		return apperr.Field(apperr.Invalid, field, "%s must not contain control characters", field)
 	}
 	return nil
 }
@@ -204,11 +204,11 @@ func checkEmail(field, v string) error {
 		return nil
 	}
 	if len(v) > maxEmailLen {
-		return apperr.Field(statusInvalid, field, "%s must be at most %d characters", field, maxEmailLen)
+		return apperr.Field(apperr.Invalid, field, "%s must be at most %d characters", field, maxEmailLen)
 	}
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Address != v || a.Name != "" {
-		return apperr.Field(statusInvalid, field, "%s must be an email address such as \"ann@example.com\"", field)
+		return apperr.Field(apperr.Invalid, field, "%s must be an email address such as \"ann@example.com\"", field)
 	}
 	return nil
 }

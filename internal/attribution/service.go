@@ -138,17 +138,17 @@ func (s *Service) eventError(ctx context.Context, err error, program, id, format
 // the last one.
 func (s *Service) Events(ctx context.Context, program, status, cursor string, limit int) (events []*store.Event, next string, err error) {
 	if status != "" && !store.ValidStatus(status) {
-		return nil, "", apperr.Field(statusInvalid, "status", "status must be queued, delivered or failed")
+		return nil, "", apperr.Field(apperr.Invalid, "status", "status must be queued, delivered or failed")
 	}
 	if limit < 0 {
-		return nil, "", apperr.Field(statusInvalid, "limit", "limit must not be negative")
+		return nil, "", apperr.Field(apperr.Invalid, "limit", "limit must not be negative")
 	}
 	q := store.ListQuery{Program: program, Status: status, Cursor: cursor, Limit: limit}
 	// The store says only "invalid"; with status and limit checked above,
 	// what is left for the client to have got wrong is the cursor.
 	if _, err := q.Page(); err != nil {
 		if errors.Is(err, store.ErrInvalid) && program != "" {
-			return nil, "", &apperr.Error{Code: apperr.Invalid, Status: statusMalformed, Field: "cursor",
+			return nil, "", &apperr.Error{Code: apperr.Malformed, Field: "cursor",
 				Message: "cursor is not one this API returned", Err: err}
 		}
 		return nil, "", fmt.Errorf("list events of %s: %w", program, err)

@@ -122,7 +122,7 @@ func TestServiceAcceptIsIdempotent(t *testing.T) {
 				return
 			}
 			_, _, err = ts.accept(ctx, tt.typ, "main", tt.different)
-			wantErr := &apiErr{Code: apperr.Conflict, Status: 409, Message: store.ErrBodyMismatch.Reason}
+			wantErr := &apiErr{Code: apperr.Conflict, Message: store.ErrBodyMismatch.Reason}
 			if diff := cmp.Diff(wantErr, asAPIErr(t, err)); diff != "" {
 				t.Errorf("%s(%q) with another body (-want +got):\n%s", tt.typ, tt.different, diff)
 			}
@@ -185,9 +185,9 @@ func TestServiceEventAndRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	notFound := &apiErr{Code: apperr.NotFound, Status: 404, Message: "event not found"}
+	notFound := &apiErr{Code: apperr.NotFound, Message: "event not found"}
 	// A token acts only on its own program: another program's id is a 403.
-	forbidden := &apiErr{Code: apperr.Forbidden, Status: 403, Message: "event belongs to another program than the token's"}
+	forbidden := &apiErr{Code: apperr.Forbidden, Message: "event belongs to another program than the token's"}
 
 	t.Run("event", func(t *testing.T) {
 		tests := []struct {
@@ -219,10 +219,10 @@ func TestServiceEventAndRetry(t *testing.T) {
 			{name: "another program's", program: "other", id: failed.ID, wantErr: forbidden},
 			{name: "unknown", program: "main", id: "evt_nope", wantErr: notFound},
 			{name: "queued", program: "main", id: queued.ID,
-				wantErr: &apiErr{Code: apperr.Conflict, Status: 409, Message: "event is queued; only a failed event can be retried"}},
+				wantErr: &apiErr{Code: apperr.Conflict, Message: "event is queued; only a failed event can be retried"}},
 			{name: "failed", program: "main", id: failed.ID},
 			{name: "failed again", program: "main", id: failed.ID,
-				wantErr: &apiErr{Code: apperr.Conflict, Status: 409, Message: "event is queued; only a failed event can be retried"}},
+				wantErr: &apiErr{Code: apperr.Conflict, Message: "event is queued; only a failed event can be retried"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

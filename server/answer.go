@@ -1,0 +1,91 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Every answer carries the security headers that act on its kind, set by
+// the helper that writes it. No HSTS: TLS terminates at the proxy, which
+// owns that policy.
+//
+//   - Pages, plain text, the API's JSON and errors get all three:
+//     nosniff, a Referrer-Policy that keeps the key (in the URL) from
+//     leaving in a Referer, and no framing.
+//   - A well-known document is public JSON that no browser frames, renders
+//     or loads anything from: nosniff alone keeps it from being read as
+//     script or HTML.
+//   - A redirect has no body to frame or sniff, but its Referrer-Policy
+//     governs what the browser tells the fallback site.
+//
+// The two narrow sets are on the hottest answers, where each header is
+// paid for on every request: net/http sorts and writes it and the client
+// parses it.
+
+// Header values shared by every response. The keys are already canonical
+// and net/http never changes a value slice, so assigning them directly
+// skips the canonicalisation and allocation of Header.Set.
+var (
+	hdrNosniff        = []string{"nosniff"}
+	hdrReferrerPolicy = []string{"strict-origin-when-cross-origin"}
+	hdrFrameDeny      = []string{"DENY"}
+)
+
+// setPageSecurity sets the full set: pages, text, JSON, errors.
+func setPageSecurity(h http.Header) {
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["Referrer-Policy"] = hdrReferrerPolicy
+	h["X-Frame-Options"] = hdrFrameDeny
+}
+
+// setDocumentSecurity sets a well-known document's set.
+func setDocumentSecurity(h http.Header) {
+	h["X-Content-Type-Options"] = hdrNosniff
+}
+
+// setRedirectSecurity sets a redirect's set.
+func setRedirectSecurity(h http.Header) {
+	h["Referrer-Policy"] = hdrReferrerPolicy
+}
+
+// writeBody answers status with body and its exact Content-Length; a HEAD
+// gets the same headers and no body.
+func writeBody(c echo.Context, status int, contentType string, body []byte) error {
+	h := c.Response().Header()
+	setPageSecurity(h)
+	h.Set(echo.HeaderContentType, contentType)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	c.Response().WriteHeader(status)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(body)
+	return err
+}
+
+// writeText answers status with a line of plain text.
+func writeText(c echo.Context, status int, text string) error {
+	setPageSecurity(c.Response().Header())
+	return c.String(status, text)
+}
+
+// writeNoContent answers status without a body.
+func writeNoContent(c echo.Context, status int) error {
+	setPageSecurity(c.Response().Header())
+	return c.NoContent(status)
+}
+
+// writeJSON answers status with v as JSON.
+func writeJSON(c echo.Context, status int, v any) error {
+	setPageSecurity(c.Response().Header())
+	return c.JSON(status, v)
+}
+
+// apiJSON writes v with the headers every API answer carries: the data is
+// one program's, so no shared cache may keep it.
+func apiJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return writeJSON(c, status, v)
+}
