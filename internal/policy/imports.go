@@ -16,14 +16,17 @@ type goPackage struct {
 
 // importRule forbids every package matching From, except those matching one
 // of Except, from depending on a package matching To, directly or through
-// any chain of imports. Patterns are module-relative ("server/...") unless
-// their first element holds a dot ("github.com/labstack/echo/..."); "x/..."
-// matches x and everything below it, and "..." alone matches every package
-// of the module.
+// any chain of imports; with Direct, only a direct import counts (a
+// package may still reach To through a dependency whose job it is).
+// Patterns are module-relative ("server/...") unless their first element
+// holds a dot ("github.com/labstack/echo/...") or they start with "std:"
+// ("std:net/http", a standard library package); "x/..." matches x and
+// everything below it, and "..." alone matches every package of the module.
 type importRule struct {
 	From   string
 	Except []string
 	To     string
+	Direct bool
 	Why    string
 }
 
@@ -44,7 +47,9 @@ func matchPattern(mod, pattern, p string) bool {
 	if pattern == "..." {
 		return p == mod || strings.HasPrefix(p, mod+"/")
 	}
-	if first, _, _ := strings.Cut(pattern, "/"); !strings.Contains(first, ".") {
+	if std, ok := strings.CutPrefix(pattern, "std:"); ok {
+		pattern = std
+	} else if first, _, _ := strings.Cut(pattern, "/"); !strings.Contains(first, ".") {
 		pattern = mod + "/" + pattern
 	}
 	if base, ok := strings.CutSuffix(pattern, "/..."); ok {
@@ -69,6 +74,14 @@ func checkImports(mod string, pkgs []goPackage, rules []importRule) []violation 
 	for _, r := range rules {
 		for _, p := range pkgs {
 			if !r.restricts(mod, p.ImportPath) {
+				continue
+			}
+			if r.Direct {
+				for _, q := range p.Imports {
+					if matchPattern(mod, r.To, q) {
+						out = append(out, violation{Chain: trimModule(mod, []string{p.ImportPath, q}), Why: r.Why})
+					}
+				}
 				continue
 			}
 			chain := shortestChain(imports, p.ImportPath, func(q string) bool {

@@ -22,6 +22,8 @@ var rules = []importRule{
 	{From: "wellknown/...", To: "github.com/labstack/echo/...", Why: "wellknown knows nothing of HTTP frameworks"},
 	{From: "internal/resolve/...", To: "github.com/labstack/echo/...", Why: "resolve is pure functions over plain structs"},
 	{From: "internal/useragent/...", To: "github.com/labstack/echo/...", Why: "useragent classifies strings, not echo requests"},
+	{From: "internal/attribution/...", To: "std:net/http", Direct: true, Why: "attribution speaks apperr codes; the server maps them to HTTP (the Partnero client owns the wire)"},
+	{From: "internal/apperr/...", To: "std:net/http", Why: "apperr holds codes only; the server maps them to HTTP statuses"},
 	{From: "internal/partnerosim/...", To: "internal/partnero/...", Why: "the simulator re-derives the wire format so a client bug cannot hide in its fake"},
 	{From: "internal/...", To: "server/...", Why: "dependencies point one way: server imports internal, never the reverse"},
 	{From: "internal/...", To: "cmd/...", Why: "nothing imports the binaries"},
@@ -119,9 +121,13 @@ func goCmd(t *testing.T, dir string, args ...string) []byte {
 const testMod = "example.com/m"
 
 // graph builds a synthetic `go list -deps` result from "pkg: imp imp"
-// lines; module-relative names get the test module's path.
+// lines; module-relative names get the test module's path, and "std:"
+// names are standard library packages.
 func graph(lines ...string) []goPackage {
 	abs := func(p string) string {
+		if std, ok := strings.CutPrefix(p, "std:"); ok {
+			return std
+		}
 		if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
 			return p
 		}
@@ -217,6 +223,41 @@ func TestCheckImports(t *testing.T) {
 			},
 		},
 		{
+			name: "a direct rule ignores what a dependency imports",
+			pkgs: graph(
+				"internal/attribution: internal/partnero internal/apperr",
+				"internal/partnero: std:net/http",
+				"internal/apperr:",
+				"std:net/http:",
+			),
+			rules: rules,
+			want:  nil,
+		},
+		{
+			name: "attribution importing net/http itself",
+			pkgs: graph(
+				"internal/attribution: internal/attribution/web",
+				"internal/attribution/web: std:net/http",
+				"std:net/http:",
+			),
+			rules: rules,
+			want: []string{
+				"internal/attribution/web -> net/http: attribution speaks apperr codes; the server maps them to HTTP (the Partnero client owns the wire)",
+			},
+		},
+		{
+			name: "apperr reaching net/http through anything",
+			pkgs: graph(
+				"internal/apperr: internal/apperr/status",
+				"internal/apperr/status: std:net/http",
+				"std:net/http:",
+			),
+			rules: rules,
+			want: []string{
+				"internal/apperr/status -> net/http: apperr holds codes only; the server maps them to HTTP statuses",
+			},
+		},
+		{
 			name: "a prefix that is not a path element does not match",
 			pkgs: graph(
 				"internal/partneroextra: internal/partnerosim",
@@ -284,6 +325,11 @@ func TestMatchPattern(t *testing.T) {
 		{"github.com/labstack/echo/...", "github.com/labstack/echo/v4", true},
 		{"github.com/labstack/echo/...", "github.com/labstack/echox", false},
 		{"github.com/labstack/echo/...", testMod + "/github.com/labstack/echo/v4", false},
+		{"std:net/http", "net/http", true},
+		{"std:net/http", testMod + "/net/http", false},
+		{"std:net/http", "net/http/httptest", false},
+		{"std:net/...", "net/http/httptest", true},
+		{"net/http", "net/http", false},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s", tt.pattern, tt.path), func(t *testing.T) {
