@@ -113,7 +113,7 @@ func TestReadyz(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var s *Server
 			if tt.noSnapshot {
-				s = New(Options{Ready: tt.ready}, nil)
+				s = newServer(Options{Ready: tt.ready}, nil)
 			} else {
 				s = newTestServer(t, Options{Ready: tt.ready}).Server
 			}
@@ -130,7 +130,7 @@ func TestSharedRegistry(t *testing.T) {
 	// Two servers on one registry (a test harness, say) must not panic and
 	// must count into the same series.
 	a := newTestServer(t, Options{})
-	b := New(Options{Registry: a.reg}, mustSnapshot(t, nil, siteA()))
+	b := newServer(Options{Registry: a.reg}, mustSnapshot(t, nil, siteA()))
 	do(a.Public(), "GET", "go.alpha.com", pathAASA, nil)
 	do(b.Public(), "GET", "go.alpha.com", pathAASA, nil)
 	if got := testutil.ToFloat64(a.metrics.requests.WithLabelValues("public", pathAASA, "GET", "200")); got != 2 {

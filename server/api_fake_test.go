@@ -129,12 +129,15 @@ func newAPIServer(t testing.TB, events EventService, customers CustomerReader) *
 	reg := prometheus.NewRegistry()
 	a, b := siteA(), siteB()
 	a.Program, b.Program = "main", "friends"
-	snap := mustSnapshot(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, a, b)
-	snap.Tokens = []Token{
-		NewToken("backend", "main", apiTokenMain),
-		NewToken("friends-backend", "friends", apiTokenFriends),
-	}
-	srv := New(Options{
+	snap := mustSnapshotOf(t, SnapshotSpec{
+		Sites:          []Site{a, b},
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+		Tokens: []Token{
+			NewToken("backend", "main", apiTokenMain),
+			NewToken("friends-backend", "friends", apiTokenFriends),
+		},
+	})
+	srv := newServer(Options{
 		Logger:    slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Registry:  reg,
 		Events:    events,

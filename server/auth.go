@@ -72,7 +72,7 @@ func requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="deeplinkd"`)
 			return &apperr.Error{Code: apperr.Unauthorized, Message: "missing or malformed bearer token"}
 		}
-		tok, ok := matchToken(snapshotOf(c).tokens(), presented)
+		tok, ok := matchToken(snapshotOf(c).apiTokens(), presented)
 		if !ok {
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="deeplinkd", error="invalid_token"`)
 			return &apperr.Error{Code: apperr.Unauthorized, Message: "unknown bearer token"}
@@ -129,10 +129,10 @@ func authorizeProgram(c echo.Context, program string) error {
 	return nil
 }
 
-// tokens is the snapshot's tokens; a nil snapshot has none.
-func (s *Snapshot) tokens() []Token {
+// apiTokens is the snapshot's tokens; a nil snapshot has none.
+func (s *Snapshot) apiTokens() []Token {
 	if s == nil {
 		return nil
 	}
-	return s.Tokens
+	return s.tokens
 }

@@ -174,13 +174,19 @@ func TestProgramFor(t *testing.T) {
 	}
 }
 
-// TestSnapshotHoldsNoTokenValue: a dump of the snapshot, the way a debug
-// print or a panic would show it, never contains a token.
-func TestSnapshotHoldsNoTokenValue(t *testing.T) {
+// TestSnapshotHoldsNoSecret: a dump of the snapshot, the way a debug
+// print or a panic would show it, never contains a token or an API key.
+func TestSnapshotHoldsNoSecret(t *testing.T) {
 	ts := newLinkServer(t, Options{})
 	snap := ts.Snapshot()
-	dump := fmt.Sprintf("%v\n%+v\n%#v\n%#v", snap, snap, snap, snap.Tokens)
-	if strings.Contains(dump, tokenMain) || strings.Contains(dump, tokenBeta) {
-		t.Errorf("snapshot dump shows a token value:\n%s", dump)
+	prog, ok := snap.Program("main")
+	if !ok || prog.APIKey() != programKeyMain {
+		t.Fatalf("Program(main) = %+v, %v; want the fixture's program", prog, ok)
+	}
+	dump := fmt.Sprintf("%v\n%+v\n%#v\n%#v\n%#v", snap, snap, snap, snap.tokens, snap.programs)
+	for _, secret := range []string{tokenMain, tokenBeta, programKeyMain} {
+		if strings.Contains(dump, secret) {
+			t.Errorf("snapshot dump shows the secret %q:\n%s", secret, dump)
+		}
 	}
 }

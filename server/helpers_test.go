@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,11 +47,25 @@ func siteB() Site {
 
 func mustSnapshot(t testing.TB, trusted []netip.Prefix, sites ...Site) *Snapshot {
 	t.Helper()
-	snap, err := NewSnapshot(sites, trusted)
+	return mustSnapshotOf(t, SnapshotSpec{Sites: sites, TrustedProxies: trusted})
+}
+
+func mustSnapshotOf(t testing.TB, spec SnapshotSpec) *Snapshot {
+	t.Helper()
+	snap, err := NewSnapshot(spec)
 	if err != nil {
 		t.Fatalf("NewSnapshot: %v", err)
 	}
 	return snap
+}
+
+// newServer is New with snap in force.
+func newServer(opts Options, snap *Snapshot) *Server {
+	if opts.Config == nil {
+		opts.Config = new(atomic.Pointer[Snapshot])
+	}
+	opts.Config.Store(snap)
+	return New(opts)
 }
 
 // syncBuffer is a log sink safe for the concurrent writes of a server.
@@ -115,7 +130,7 @@ func newTestServer(t testing.TB, opts Options) *testServer {
 		opts.Registry = prometheus.NewRegistry()
 	}
 	snap := mustSnapshot(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, siteA(), siteB())
-	return &testServer{Server: New(opts, snap), logs: logs, reg: opts.Registry}
+	return &testServer{Server: newServer(opts, snap), logs: logs, reg: opts.Registry}
 }
 
 // do sends a request to h and returns the recorded answer.

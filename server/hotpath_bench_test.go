@@ -50,7 +50,7 @@ func BenchmarkWellKnownHotPath(b *testing.B) {
 	req := httptest.NewRequest(http.MethodGet, "/.well-known/apple-app-site-association", nil)
 	req.Host = "go.alpha.com"
 	b.Run("deeplinkd", func(b *testing.B) {
-		s := New(Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Registry: prometheus.NewRegistry()},
+		s := newServer(Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Registry: prometheus.NewRegistry()},
 			mustSnapshot(b, nil, siteA()))
 		h := s.Public()
 		b.ReportAllocs()

@@ -36,7 +36,7 @@ func TestCompiledPagesMatchTemplates(t *testing.T) {
 	ps := ts.links.pages
 	targets := append([]string{"/", "/?ref=ABC123", "/ABC123/promo?utm_source=mail&x=a+b", "/?via=K&next=x"}, hostileTargets...)
 	uas := append([]string{uaIPad, uaAndroidFB, uaMacChrome, uaTwitterBot}, hostileUAs...)
-	for _, site := range ts.Snapshot().Sites {
+	for _, site := range ts.Snapshot().Sites() {
 		for _, target := range targets {
 			path, query, _ := strings.Cut(target, "?")
 			link := resolve.Extract(site.Domain, path, query)
@@ -69,7 +69,7 @@ var hostileValues = []string{
 func TestCompiledEscapingMatches(t *testing.T) {
 	ts := newLinkServer(t, Options{})
 	ps := ts.links.pages
-	site := ts.Snapshot().Sites[0].page
+	site := ts.Snapshot().Sites()[0].page
 	for _, name := range []string{pageIOS, pageAndroid, pageDesktop, pagePreview} {
 		for _, val := range hostileValues {
 			for _, flags := range [][2]bool{{false, false}, {true, true}} {
@@ -123,7 +123,7 @@ func FuzzCompiledPage(f *testing.F) {
 	}
 	ts := newLinkServer(f, Options{})
 	ps := ts.links.pages
-	site := ts.Snapshot().Sites[1].page
+	site := ts.Snapshot().Sites()[1].page
 	names := []string{pageIOS, pageAndroid, pageDesktop, pagePreview}
 	f.Fuzz(func(t *testing.T, a, b string, pick uint8) {
 		name := names[int(pick)%len(names)]

@@ -259,7 +259,7 @@ func TestPrepareSiteRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := linkAlpha(t)
 			tt.mutate(&s)
-			_, err := NewSnapshot([]Site{s}, nil)
+			_, err := NewSnapshot(SnapshotSpec{Sites: []Site{s}})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("NewSnapshot() error = %v; want one containing %q", err, tt.wantErr)
 			}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/deeplinkd/deeplinkd/internal/attribution"
+	"github.com/deeplinkd/deeplinkd/internal/partnero"
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 )
 
@@ -36,6 +38,10 @@ const (
 	tokenMain = "tok-main-7f3a9c1e5b2d4f60"
 	tokenBeta = "tok-beta-0c8e2a4f6b1d3957"
 )
+
+// programKeyMain is program main's Partnero API key in the link
+// fixtures; like the tokens, it must never show.
+const programKeyMain = "pk-main-5d1e9b3f7a2c"
 
 // The PartneroJS loader the link sites use.
 const testJSURL = "https://app.partnero.com/js/universal.js"
@@ -131,12 +137,18 @@ func newLinkServer(t testing.TB, opts Options) *testServer {
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
-	snap := mustSnapshot(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, linkAlpha(t), linkBeta(t), linkGamma(t))
-	snap.Tokens = []Token{
-		NewToken("backend", "main", tokenMain),
-		NewToken("beta-backend", "beta", tokenBeta),
-	}
-	return &testServer{Server: New(opts, snap), logs: logs, reg: opts.Registry}
+	snap := mustSnapshotOf(t, SnapshotSpec{
+		Sites:          []Site{linkAlpha(t), linkBeta(t), linkGamma(t)},
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+		Tokens: []Token{
+			NewToken("backend", "main", tokenMain),
+			NewToken("beta-backend", "beta", tokenBeta),
+		},
+		Programs: map[string]attribution.Program{
+			"main": {Type: partnero.Affiliate, APIKey: func() string { return programKeyMain }},
+		},
+	})
+	return &testServer{Server: newServer(opts, snap), logs: logs, reg: opts.Registry}
 }
 
 // visit sends GET target to h with Host host and User-Agent ua.

@@ -3,7 +3,7 @@
 // (/metrics, /healthz, /readyz), each its own echo instance.
 //
 // Everything a request needs from the configuration lives in an immutable
-// Snapshot. Swap replaces it atomically; a request pins the snapshot it
+// Snapshot, read through Options.Config; a request pins the snapshot it
 // started with, so a reload never shows one request two configurations.
 package server
 
@@ -51,6 +51,12 @@ type Options struct {
 	Events EventService
 	// Customers serves /api/v1/customers/{key}/...; nil answers 503.
 	Customers CustomerReader
+	// Config holds the configuration in force. The caller builds each
+	// Snapshot whole and replaces it with one atomic store on a reload;
+	// the server loads it once per request. Nil, or a nil Snapshot in it,
+	// means no configuration: every host is unknown and /readyz answers
+	// 503.
+	Config *atomic.Pointer[Snapshot]
 }
 
 // Server serves the public and admin listeners from the current Snapshot.
@@ -66,7 +72,7 @@ type Server struct {
 	// bodyTimeout bounds reading a request body (readTimeout; tests
 	// shorten it).
 	bodyTimeout time.Duration
-	snap        atomic.Pointer[Snapshot]
+	snap        *atomic.Pointer[Snapshot]
 	draining    atomic.Bool
 
 	// events and customers back the attribution API (api.go).
@@ -79,10 +85,10 @@ type Server struct {
 	admin  *echo.Echo
 }
 
-// New builds a Server serving snap (which may be nil until the first Swap:
-// every host is then unknown and /readyz answers 503).
-func New(opts Options, snap *Snapshot) *Server {
+// New builds a Server serving the configuration in opts.Config.
+func New(opts Options) *Server {
 	s := &Server{
+		snap:   opts.Config,
 		log:    opts.Logger,
 		access: opts.AccessLog,
 		reg:    opts.Registry,
@@ -104,12 +110,14 @@ func New(opts Options, snap *Snapshot) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.snap == nil {
+		s.snap = new(atomic.Pointer[Snapshot])
+	}
 	s.metrics = newMetrics(s.reg, opts.Version, opts.Commit)
 	s.ids = newIDSource()
 	s.bodyTimeout = readTimeout
 	s.links = newLinks(opts.UserAgents, s.reg)
-	if snap != nil {
-		s.snap.Store(snap)
+	if s.snap.Load() != nil {
 		// The config the process starts with is its first successful load.
 		s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
 	}
@@ -117,10 +125,6 @@ func New(opts Options, snap *Snapshot) *Server {
 	s.admin = s.newAdmin()
 	return s
 }
-
-// Swap makes snap the configuration for every request that starts after
-// it returns; requests already running finish on the snapshot they pinned.
-func (s *Server) Swap(snap *Snapshot) { s.snap.Store(snap) }
 
 // Snapshot returns the configuration currently in force (nil before the
 // first one).

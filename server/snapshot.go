@@ -2,10 +2,12 @@ package server
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
 
+	"github.com/deeplinkd/deeplinkd/internal/attribution"
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/wellknown"
 )
@@ -35,31 +37,48 @@ type Site struct {
 	docs *siteDocs
 }
 
-// Snapshot is one immutable configuration: the sites by host and the
-// proxies whose forwarding headers are believed. Build it with NewSnapshot.
+// Snapshot is the configuration in force: the sites by host, the proxies
+// whose forwarding headers are believed, the API tokens and the programs.
+// NewSnapshot builds it whole and nothing changes it afterwards; a reload
+// builds a new one and puts it in force with one atomic store (see
+// Options.Config), so a request, a delivery or a customer read sees one
+// configuration, never half of two.
 type Snapshot struct {
-	// Sites are the configured domains, hosts normalised.
+	sites    []Site
+	trusted  []netip.Prefix
+	tokens   []Token
+	programs map[string]attribution.Program
+	byHost   map[string]*Site
+}
+
+// SnapshotSpec is everything a Snapshot is built from.
+type SnapshotSpec struct {
+	// Sites are the configured domains.
 	Sites []Site
 	// TrustedProxies are the peers whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed.
 	TrustedProxies []netip.Prefix
-	// Tokens are the /api/v1 bearer tokens, each bound to one program.
-	// Set them before the snapshot is served; see NewToken.
+	// Tokens are the /api/v1 bearer tokens, each bound to one program
+	// (see NewToken).
 	Tokens []Token
-
-	byHost map[string]*Site
+	// Programs are the Partnero programs by name, as deliveries and
+	// customer reads use them.
+	Programs map[string]attribution.Program
 }
 
-// NewSnapshot indexes sites by every host they answer to. It fails when a
-// site has no host, a host is empty, or a host belongs to two sites (that
-// would let one domain's files answer for another).
-func NewSnapshot(sites []Site, trusted []netip.Prefix) (*Snapshot, error) {
+// NewSnapshot builds the configuration in spec, indexing sites by every
+// host they answer to. It fails when a site has no host, a host is empty,
+// or a host belongs to two sites (that would let one domain's files answer
+// for another).
+func NewSnapshot(spec SnapshotSpec) (*Snapshot, error) {
 	snap := &Snapshot{
-		Sites:  slices.Clone(sites),
-		byHost: make(map[string]*Site),
+		sites:    slices.Clone(spec.Sites),
+		tokens:   slices.Clone(spec.Tokens),
+		programs: maps.Clone(spec.Programs),
+		byHost:   make(map[string]*Site),
 	}
-	for i := range snap.Sites {
-		site := &snap.Sites[i]
+	for i := range snap.sites {
+		site := &snap.sites[i]
 		if len(site.Hosts) == 0 {
 			return nil, fmt.Errorf("site %d: no host", i)
 		}
@@ -81,13 +100,22 @@ func NewSnapshot(sites []Site, trusted []netip.Prefix) (*Snapshot, error) {
 			return nil, fmt.Errorf("site %d (%s): %w", i, hosts[0], err)
 		}
 	}
-	for _, p := range trusted {
+	for _, p := range spec.TrustedProxies {
 		if !p.IsValid() {
 			return nil, fmt.Errorf("trusted proxy %v: invalid prefix", p)
 		}
-		snap.TrustedProxies = append(snap.TrustedProxies, p.Masked())
+		snap.trusted = append(snap.trusted, p.Masked())
 	}
 	return snap, nil
+}
+
+// Sites are the configured domains, hosts normalised, in config order.
+// The slice is the caller's; the sites are shared and must not be changed.
+func (s *Snapshot) Sites() []Site {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.sites)
 }
 
 // Lookup finds the site for a Host header value (any case, with or without
@@ -100,18 +128,14 @@ func (s *Snapshot) Lookup(hostHeader string) (*Site, bool) {
 	return site, ok
 }
 
-// trusts reports whether addr is one of the trusted proxies.
-func (s *Snapshot) trusts(addr netip.Addr) bool {
-	if s == nil || !addr.IsValid() {
-		return false
+// Program is the named program, false when the snapshot has none of that
+// name.
+func (s *Snapshot) Program(name string) (attribution.Program, bool) {
+	if s == nil {
+		return attribution.Program{}, false
 	}
-	addr = addr.Unmap()
-	for _, p := range s.TrustedProxies {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	p, ok := s.programs[name]
+	return p, ok
 }
 
 // canonicalHost reduces a Host header to the form configured hosts take:

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/deeplinkd/deeplinkd/internal/attribution"
+	"github.com/deeplinkd/deeplinkd/internal/partnero"
 )
 
 func TestCanonicalHost(t *testing.T) {
@@ -53,7 +56,7 @@ func TestNewSnapshotRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap, err := NewSnapshot(tt.sites, tt.trusted)
+			snap, err := NewSnapshot(SnapshotSpec{Sites: tt.sites, TrustedProxies: tt.trusted})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("NewSnapshot() = %v, %v; want error containing %q", snap, err, tt.wantErr)
 			}
@@ -93,14 +96,39 @@ func TestSnapshotLookup(t *testing.T) {
 	}
 }
 
+// TestNewSnapshotIsolatedFromCaller: what the caller does with the
+// spec's slices and maps afterwards does not reach the snapshot in force.
 func TestNewSnapshotIsolatedFromCaller(t *testing.T) {
-	sites := []Site{siteA()}
-	snap := mustSnapshot(t, []netip.Prefix{netip.MustParsePrefix("10.1.2.3/8")}, sites...)
-	sites[0].Hosts[0] = "changed.example"
-	if diff := cmp.Diff([]string{"go.alpha.com", "open.alpha.com"}, snap.Sites[0].Hosts); diff != "" {
+	spec := SnapshotSpec{
+		Sites:          []Site{siteA()},
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.1.2.3/8")},
+		Tokens:         []Token{NewToken("backend", "main", "tok-0123456789abcdef")},
+		Programs:       map[string]attribution.Program{"main": {Type: partnero.Affiliate}},
+	}
+	snap := mustSnapshotOf(t, spec)
+	spec.Sites[0].Hosts[0] = "changed.example"
+	spec.Tokens[0] = NewToken("other", "other", "tok-other-0123456789")
+	spec.Programs["main"] = attribution.Program{Type: partnero.ReferAFriend}
+	delete(spec.Programs, "main")
+	spec.Programs["new"] = attribution.Program{}
+	if diff := cmp.Diff([]string{"go.alpha.com", "open.alpha.com"}, snap.Sites()[0].Hosts); diff != "" {
 		t.Errorf("hosts changed with the caller's slice (-want +got):\n%s", diff)
 	}
-	if got, want := snap.TrustedProxies[0], netip.MustParsePrefix("10.0.0.0/8"); got != want {
-		t.Errorf("TrustedProxies[0] = %v; want masked %v", got, want)
+	if tok, ok := matchToken(snap.apiTokens(), "tok-0123456789abcdef"); !ok || tok.Name != "backend" {
+		t.Errorf("token after the caller changed its slice = %+v, %v; want backend", tok, ok)
+	}
+	if p, ok := snap.Program("main"); !ok || p.Type != partnero.Affiliate {
+		t.Errorf("Program(main) after the caller changed its map = %+v, %v; want the affiliate program", p, ok)
+	}
+	if _, ok := snap.Program("new"); ok {
+		t.Errorf("Program(new) found a program added to the caller's map afterwards")
+	}
+	if got, want := snap.trusted[0], netip.MustParsePrefix("10.0.0.0/8"); got != want {
+		t.Errorf("trusted[0] = %v; want masked %v", got, want)
+	}
+	// Sites hands out a copy of the list.
+	snap.Sites()[0] = siteB()
+	if got := snap.Sites()[0].Hosts[0]; got != "go.alpha.com" {
+		t.Errorf("Sites()[0] after the caller replaced it = %s; want go.alpha.com", got)
 	}
 }

@@ -28,7 +28,7 @@ func TestDocumentLength(t *testing.T) {
 			WellKnown: wellknown.Files{AASA: wellknown.Document{Body: body, ETag: `"e` + strconv.Itoa(i) + `"`}},
 		})
 	}
-	s := New(Options{Registry: prometheus.NewRegistry()}, mustSnapshot(t, nil, sites...))
+	s := newServer(Options{Registry: prometheus.NewRegistry()}, mustSnapshot(t, nil, sites...))
 	srv := httptest.NewServer(s.Public())
 	defer srv.Close()
 	for i, n := range sizes {

@@ -20,7 +20,7 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return ignoreHelp(err)
 	}
 
-	cfg, snap, err := load(*path, getenv)
+	cfg, snap, err := load(*path, getenv, nil)
 	if err != nil {
 		for _, line := range problemLines(err) {
 			fmt.Fprintln(stderr, line)
@@ -34,7 +34,7 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	status := stdout
 	if *printFiles {
 		status = stderr
-		for _, site := range snap.Sites {
+		for _, site := range snap.Sites() {
 			host := site.Hosts[0]
 			writeDocument(stdout, host, "/.well-known/apple-app-site-association", site.WellKnown.AASA.Body)
 			writeDocument(stdout, host, "/.well-known/assetlinks.json", site.WellKnown.AssetLinks.Body)
@@ -55,13 +55,14 @@ func writeDocument(w io.Writer, host, path string, body []byte) {
 }
 
 // load reads and validates the config and builds the snapshot serve would
-// run, so check and serve fail on exactly the same problems.
-func load(path string, getenv func(string) string) (*config.Config, *server.Snapshot, error) {
+// run (see buildSnapshot for demoKeys), so check and serve fail on exactly
+// the same problems.
+func load(path string, getenv func(string) string, demoKeys map[string]string) (*config.Config, *server.Snapshot, error) {
 	cfg, err := config.Load(path, getenv)
 	if err != nil {
 		return nil, nil, err
 	}
-	snap, err := buildSnapshot(cfg)
+	snap, err := buildSnapshot(cfg, demoKeys)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -34,11 +34,13 @@ type delivery struct {
 type deliveryDeps struct {
 	// apiURL is Partnero's base URL: partnero.api_url, or the simulator's
 	// under -demo.
-	apiURL  string
-	live    *liveConfig
-	logger  *slog.Logger
-	reg     prometheus.Registerer
-	version string
+	apiURL string
+	// programs looks a program up in the configuration in force at the
+	// time of the call, so a reload applies to events already queued.
+	programs func(name string) (attribution.Program, bool)
+	logger   *slog.Logger
+	reg      prometheus.Registerer
+	version  string
 }
 
 // startDelivery opens the store (applying its migrations), builds the
@@ -69,7 +71,7 @@ func wireDelivery(cfg *config.Config, deps deliveryDeps, st store.Store) (*deliv
 	}
 	ob, err := outbox.New(outbox.Options{
 		Store:      st,
-		Sender:     attribution.NewSender(client, deps.live.program),
+		Sender:     attribution.NewSender(client, deps.programs),
 		Owner:      outboxOwner(),
 		Workers:    cfg.Delivery.Workers,
 		Lease:      cfg.Delivery.Lease,
@@ -89,7 +91,7 @@ func wireDelivery(cfg *config.Config, deps deliveryDeps, st store.Store) (*deliv
 		store:     st,
 		outbox:    ob,
 		events:    server.NewEventService(svc),
-		customers: attribution.NewReader(client, deps.live.program, attribution.ReaderOptions{}),
+		customers: attribution.NewReader(client, deps.programs, attribution.ReaderOptions{}),
 	}, nil
 }
 

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/deeplinkd/deeplinkd/internal/attribution"
 	"github.com/deeplinkd/deeplinkd/internal/config"
 	"github.com/deeplinkd/deeplinkd/internal/partnero"
+	"github.com/deeplinkd/deeplinkd/server"
 )
 
 func programsConfig(mainType, mainKey string) *config.Config {
@@ -17,15 +20,13 @@ func programsConfig(mainType, mainKey string) *config.Config {
 	}}
 }
 
-// TestLiveConfigPrograms: lookups read the config in force at the time of
-// the call, a program's own key beats the demo key, and a key func taken
-// before a reload sees the reloaded key.
-func TestLiveConfigPrograms(t *testing.T) {
-	live := newLiveConfig(programsConfig(config.ProgramAffiliate, ""), map[string]string{"main": "demo-main"})
-	mainBefore, ok := live.program("main")
-	if !ok {
-		t.Fatal(`program("main") not found`)
-	}
+// TestSnapshotPrograms: the snapshot carries each program's type and key,
+// a program's own key beats its demo key, and a lookup through the value
+// in force sees a reload (a new snapshot stored) at once.
+func TestSnapshotPrograms(t *testing.T) {
+	demo := map[string]string{"main": "demo-main"}
+	var live atomic.Pointer[server.Snapshot]
+	lookup := func(name string) (attribution.Program, bool) { return live.Load().Program(name) }
 	tests := []struct {
 		name     string
 		cfg      *config.Config
@@ -34,31 +35,30 @@ func TestLiveConfigPrograms(t *testing.T) {
 		wantType partnero.ProgramType
 		wantKey  string
 	}{
-		{"demo key while unset", nil, "main", true, partnero.Affiliate, "demo-main"},
-		{"no key, no demo key", nil, "friends", true, partnero.ReferAFriend, ""},
-		{"unknown program", nil, "nope", false, "", ""},
+		{"demo key while unset", programsConfig(config.ProgramAffiliate, ""), "main", true, partnero.Affiliate, "demo-main"},
+		{"no key, no demo key", programsConfig(config.ProgramAffiliate, ""), "friends", true, partnero.ReferAFriend, ""},
+		{"unknown program", programsConfig(config.ProgramAffiliate, ""), "nope", false, "", ""},
 		{"reload sets the key", programsConfig(config.ProgramAffiliate, "pk_real"), "main", true, partnero.Affiliate, "pk_real"},
 		{"reload changes the type", programsConfig(config.ProgramReferAFriend, "pk_real"), "main", true, partnero.ReferAFriend, "pk_real"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.cfg != nil {
-				live.swap(tt.cfg)
+			snap, err := buildSnapshot(tt.cfg, demo)
+			if err != nil {
+				t.Fatal(err)
 			}
-			p, ok := live.program(tt.program)
+			live.Store(snap)
+			p, ok := lookup(tt.program)
 			if ok != tt.wantOK {
-				t.Fatalf("program(%q) ok = %v; want %v", tt.program, ok, tt.wantOK)
+				t.Fatalf("Program(%q) ok = %v; want %v", tt.program, ok, tt.wantOK)
 			}
 			if !ok {
 				return
 			}
 			if p.Type != tt.wantType || p.APIKey() != tt.wantKey {
-				t.Errorf("program(%q) = %s, key %q; want %s, key %q", tt.program, p.Type, p.APIKey(), tt.wantType, tt.wantKey)
+				t.Errorf("Program(%q) = %s, key %q; want %s, key %q", tt.program, p.Type, p.APIKey(), tt.wantType, tt.wantKey)
 			}
 		})
-	}
-	if got := mainBefore.APIKey(); got != "pk_real" {
-		t.Errorf("a key func from before the reload = %q; want the reloaded key", got)
 	}
 }
 

@@ -10,11 +10,13 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/deeplinkd/deeplinkd/internal/attribution"
 	"github.com/deeplinkd/deeplinkd/internal/config"
 	"github.com/deeplinkd/deeplinkd/server"
 )
@@ -45,7 +47,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	cfg, snap, err := load(*path, getenv)
+	cfg, err := config.Load(*path, getenv)
 	if err != nil {
 		logger.Error("invalid config", "config", *path, "problems", problemLines(err))
 		return exitError{code: 1}
@@ -65,9 +67,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		defer stopDemo(logger, sim, shutdownTimeout)
 		apiURL, demoKeys = sim.url, sim.keys
 	}
-	live := newLiveConfig(cfg, demoKeys)
+	snap, err := buildSnapshot(cfg, demoKeys)
+	if err != nil {
+		logger.Error("invalid config", "config", *path, "problems", problemLines(err))
+		return exitError{code: 1}
+	}
+	// live is the configuration in force: the server reads it for each
+	// request, deliveries and customer reads for each program lookup, and
+	// a reload replaces it with one store.
+	var live atomic.Pointer[server.Snapshot]
+	live.Store(snap)
+	programs := func(name string) (attribution.Program, bool) { return live.Load().Program(name) }
 	reg := prometheus.NewRegistry()
-	d, err := startDelivery(ctx, cfg, deliveryDeps{apiURL: apiURL, live: live, logger: logger, reg: reg, version: ver})
+	d, err := startDelivery(ctx, cfg, deliveryDeps{apiURL: apiURL, programs: programs, logger: logger, reg: reg, version: ver})
 	if err != nil {
 		logger.Error("cannot start deliveries", "storage", cfg.Storage.Driver, "error", err.Error())
 		return exitError{code: 1}
@@ -93,7 +105,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Ready:     d.store.Ping,
 		Events:    d.events,
 		Customers: d.customers,
-	}, snap)
+		Config:    &live,
+	})
 
 	// Catch the signals before announcing the listeners: a SIGHUP sent the
 	// moment "listening" appears must reload, not kill the process.
@@ -133,7 +146,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	for {
 		select {
 		case <-hup:
-			reload(logger, srv, live, running, *path, getenv)
+			reload(logger, srv, &live, demoKeys, running, *path, getenv)
 		case <-stopping:
 			stopping = nil
 			deadline = time.Now().Add(shutdownTimeout)
@@ -165,11 +178,13 @@ func stopDemo(logger *slog.Logger, sim *demoSim, timeout time.Duration) {
 	}
 }
 
-// reload loads the config again and swaps it in; a bad config is logged
-// and the one in force stays. running is the config the process started
-// with: what it bound and opened cannot change without a restart.
-func reload(logger *slog.Logger, srv *server.Server, live *liveConfig, running *config.Config, path string, getenv func(string) string) {
-	cfg, snap, err := load(path, getenv)
+// reload loads the config again and puts it in force with one store into
+// live; a bad config is logged and the one in force stays. running is the
+// config the process started with: what it bound and opened cannot change
+// without a restart.
+func reload(logger *slog.Logger, srv *server.Server, live *atomic.Pointer[server.Snapshot], demoKeys map[string]string,
+	running *config.Config, path string, getenv func(string) string) {
+	cfg, snap, err := load(path, getenv, demoKeys)
 	if err != nil {
 		srv.ObserveReload(false)
 		logger.Error("reload failed", "config", path, "problems", problemLines(err))
@@ -180,10 +195,7 @@ func reload(logger *slog.Logger, srv *server.Server, live *liveConfig, running *
 		logger.Warn("restart needed", "setting", setting,
 			"detail", setting+" changed; the running value stays in force until deeplinkd restarts")
 	}
-	// Programs and their keys first: a token the new snapshot adds may
-	// queue events for a program only the new config has.
-	live.swap(cfg)
-	srv.Swap(snap)
+	live.Store(snap)
 	srv.ObserveReload(true)
 	logger.Info("reloaded", "config", path, "domains", len(cfg.Domains))
 }

@@ -6,17 +6,21 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deeplinkd/deeplinkd/internal/attribution"
 	"github.com/deeplinkd/deeplinkd/internal/config"
+	"github.com/deeplinkd/deeplinkd/internal/partnero"
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/server"
 	"github.com/deeplinkd/deeplinkd/wellknown"
 )
 
-// buildSnapshot turns a validated config into what the server serves:
-// each domain's hosts, pre-rendered well-known files and link resolver,
-// the API tokens and the trusted proxies. Errors name the file and the
-// domain, like config problems.
-func buildSnapshot(cfg *config.Config) (*server.Snapshot, error) {
+// buildSnapshot turns a validated config into the one value the process
+// serves and delivers from: each domain's hosts, pre-rendered well-known
+// files and link resolver, the API tokens, the trusted proxies and the
+// programs. demoKeys (serve -demo) stand in for programs whose own
+// Partnero key is unset. Errors name the file and the domain, like config
+// problems.
+func buildSnapshot(cfg *config.Config, demoKeys map[string]string) (*server.Snapshot, error) {
 	sites := make([]server.Site, 0, len(cfg.Domains))
 	for i := range cfg.Domains {
 		d := &cfg.Domains[i]
@@ -36,15 +40,41 @@ func buildSnapshot(cfg *config.Config) (*server.Snapshot, error) {
 			PartneroJS: cfg.Partnero.JSURL,
 		})
 	}
-	snap, err := server.NewSnapshot(sites, cfg.TrustedProxyPrefixes())
+	tokens := make([]server.Token, 0, len(cfg.APITokens))
+	for _, t := range cfg.APITokens {
+		// Revealed only to be hashed: the snapshot keeps the digest.
+		tokens = append(tokens, server.NewToken(t.Name, t.Program, t.Token.Reveal()))
+	}
+	snap, err := server.NewSnapshot(server.SnapshotSpec{
+		Sites:          sites,
+		TrustedProxies: cfg.TrustedProxyPrefixes(),
+		Tokens:         tokens,
+		Programs:       programs(cfg, demoKeys),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: domains: %w", cfg.Path, err)
 	}
-	for _, t := range cfg.APITokens {
-		// Revealed only to be hashed: the snapshot keeps the digest.
-		snap.Tokens = append(snap.Tokens, server.NewToken(t.Name, t.Program, t.Token.Reveal()))
-	}
 	return snap, nil
+}
+
+// programs are the config's programs as deliveries and customer reads use
+// them. A program's key is its own when set, else its demo key, else ""
+// (deliveries then wait, saying why).
+func programs(cfg *config.Config, demoKeys map[string]string) map[string]attribution.Program {
+	out := make(map[string]attribution.Program, len(cfg.Programs))
+	for name, p := range cfg.Programs {
+		secret, demo := p.APIKey, demoKeys[name]
+		out[name] = attribution.Program{
+			Type: partnero.ProgramType(p.Type),
+			APIKey: func() string {
+				if k := secret.Reveal(); k != "" {
+					return k
+				}
+				return demo
+			},
+		}
+	}
+	return out
 }
 
 // resolveDomain is the resolver's view of one configured domain. It copies
