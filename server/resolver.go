@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/deeplinkd/deeplinkd/internal/reserved"
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/internal/useragent"
 )
@@ -51,7 +52,7 @@ func (s *Server) serveLink(c echo.Context) error {
 	site := siteOf(c)
 	req := c.Request()
 	path := req.URL.EscapedPath()
-	if site == nil || site.Domain == nil || site.page == nil || resolve.Reserved(path) {
+	if site == nil || site.Domain == nil || site.page == nil || reserved.Path(path) {
 		return errNotFound
 	}
 	visitor := s.links.ua.Classify(req.UserAgent())

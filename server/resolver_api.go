@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/deeplinkd/deeplinkd/internal/apperr"
+	"github.com/deeplinkd/deeplinkd/internal/reserved"
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) apiResolve(c echo.Context) error {
 	if path == "" {
 		path = "/"
 	}
-	if resolve.Reserved(path) {
+	if reserved.Path(path) {
 		return apperr.New(apperr.NotFound, "that path is one of deeplinkd's own routes, not a link")
 	}
 	link := resolve.Extract(site.Domain, path, u.RawQuery)

@@ -1,10 +1,16 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/deeplinkd/deeplinkd/internal/reserved"
+	"github.com/deeplinkd/deeplinkd/wellknown"
 )
 
 const (
@@ -333,5 +339,67 @@ func TestSecurityHeaders(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReservedPathsAreRouted holds the router and the default AASA to the
+// one list of reserved paths (internal/reserved): every route but the
+// link resolver's catch-all lies under a reserved path, every reserved
+// path has a route, and the AASA excludes exactly those paths before it
+// claims anything.
+func TestReservedPathsAreRouted(t *testing.T) {
+	s := newTestServer(t, Options{})
+	served := map[string]bool{}
+	for _, r := range append(s.publicRoutes(), s.apiRoutes()...) {
+		if r.path == routeLinks {
+			continue
+		}
+		// A route's parameters (":id") and wildcard stand for one segment.
+		probe := strings.NewReplacer(":id", "x", ":key", "x", "*", "x").Replace(r.path)
+		if !reserved.Path(probe) {
+			t.Errorf("route %s is not under a reserved path: the resolver would read its first segment as a key", r.path)
+		}
+		for _, p := range reserved.Paths() {
+			if probe == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(probe, p)) {
+				served[p] = true
+			}
+		}
+	}
+	for _, p := range reserved.Paths() {
+		if !served[p] {
+			t.Errorf("reserved path %s has no route", p)
+		}
+	}
+
+	files, err := wellknown.Build(wellknown.Site{
+		Params:    []string{"ref"},
+		PathKeys:  true,
+		AppleApps: []wellknown.AppleApp{{AppID: "ABCDE12345.com.alpha.app"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aasa struct {
+		AppLinks struct {
+			Details []struct {
+				Components []struct {
+					Path    string `json:"/"`
+					Exclude bool   `json:"exclude"`
+				} `json:"components"`
+			} `json:"details"`
+		} `json:"applinks"`
+	}
+	if err := json.Unmarshal(files.AASA.Body, &aasa); err != nil {
+		t.Fatal(err)
+	}
+	var excluded []string
+	for _, c := range aasa.AppLinks.Details[0].Components {
+		if !c.Exclude || c.Path == "" {
+			break
+		}
+		excluded = append(excluded, strings.TrimSuffix(c.Path, "*"))
+	}
+	if diff := cmp.Diff(reserved.Paths(), excluded); diff != "" {
+		t.Errorf("the AASA's leading excludes differ from the reserved paths (-want +got):\n%s", diff)
 	}
 }

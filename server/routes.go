@@ -27,7 +27,7 @@ var getHead = []string{http.MethodGet, http.MethodHead}
 
 // publicRoutes is the public listener's route table. echo matches static
 // paths before "/*", so the resolver's catch-all (GET/HEAD "/*") cannot
-// shadow these; it still refuses the reserved paths of DESIGN.md section 3
+// shadow these; it still refuses the reserved paths (internal/reserved)
 // itself (a trailing slash on a well-known path, say, reaches it and must
 // stay a 404, never a page or a redirect). Other methods on a link path
 // are 405; a site without a resolver answers 404: JSON under /api, plain

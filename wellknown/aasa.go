@@ -1,5 +1,11 @@
 package wellknown
 
+import (
+	"strings"
+
+	"github.com/deeplinkd/deeplinkd/internal/reserved"
+)
+
 // The AASA layout, and why it is valid for every iOS version:
 //
 //   - iOS 13+ reads {"appIDs": [...], "components": [...]} entries. Apps on
@@ -23,16 +29,19 @@ package wellknown
 // constrain the query and fragment, which paths cannot express, and a
 // guessed translation could claim more than the operator asked for.
 
-// reservedPaths are the paths deeplinkd serves itself (DESIGN.md §3). They
-// are excluded before anything is claimed, so no app can swallow them.
-var reservedPaths = [...]string{
-	"/.well-known/*",
-	"/apple-app-site-association",
-	"/api/*",
-	"/static/*",
-	"/robots.txt",
-	"/favicon.ico",
-}
+// reservedPaths are the paths deeplinkd serves itself (internal/reserved)
+// as AASA path patterns. They are excluded before anything is claimed, so
+// no app can swallow them.
+var reservedPaths = func() []string {
+	var out []string
+	for _, p := range reserved.Paths() {
+		if strings.HasSuffix(p, "/") {
+			p += "*"
+		}
+		out = append(out, p)
+	}
+	return out
+}()
 
 // escapeParam is the query item that keeps any link on the web
 // (https://go.example.com/?ref=KEY&no_app=1): a way out for support staff

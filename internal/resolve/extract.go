@@ -3,6 +3,8 @@ package resolve
 import (
 	"net/url"
 	"strings"
+
+	"github.com/deeplinkd/deeplinkd/internal/reserved"
 )
 
 // Link is what a tapped link carries: the referral key, if any, and the
@@ -30,7 +32,7 @@ type Link struct {
 //
 // With no parameter present and d.PathKeys, the first path segment,
 // percent-decoded once, is the key when it is valid and not reserved
-// (see Reserved); the route's path is then what follows it.
+// (see internal/reserved); the route's path is then what follows it.
 //
 // The route is the remaining path plus the query without any referral
 // parameter, other items kept in order, re-escaped and bounded (see
@@ -78,7 +80,7 @@ func (d *Domain) queryKey(items []queryItem) (key string, present bool) {
 func pathKey(path string) (key, rest string, ok bool) {
 	seg, after, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	k, err := url.PathUnescape(seg)
-	if err != nil || reservedSegment(k) || !ValidKey(k) {
+	if err != nil || reserved.Segment(k) || !ValidKey(k) {
 		return "", "", false
 	}
 	return k, "/" + after, true

@@ -1,10 +1,5 @@
 package resolve
 
-import (
-	"net/url"
-	"strings"
-)
-
 // MaxKeyLen is the longest referral key accepted.
 const MaxKeyLen = 64
 
@@ -26,27 +21,4 @@ func ValidKey(s string) bool {
 		}
 	}
 	return true
-}
-
-// Reserved reports whether an escaped request path belongs to deeplinkd's
-// own routes (/.well-known/, /apple-app-site-association, /api/, /static/,
-// /robots.txt, /favicon.ico), whose first segment is never a referral key.
-// The first segment is compared once percent-decoded, so /%2Ewell-known/
-// is reserved too; anything under a reserved name is (/api, /robots.txt/x).
-func Reserved(path string) bool {
-	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	if dec, err := url.PathUnescape(seg); err == nil {
-		seg = dec
-	}
-	return reservedSegment(seg)
-}
-
-// reservedSegment reports whether a decoded first path segment names one
-// of the reserved routes.
-func reservedSegment(seg string) bool {
-	switch seg {
-	case ".well-known", "apple-app-site-association", "api", "static", "robots.txt", "favicon.ico":
-		return true
-	}
-	return false
 }

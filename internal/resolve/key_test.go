@@ -40,33 +40,3 @@ func TestValidKey(t *testing.T) {
 		})
 	}
 }
-
-func TestReserved(t *testing.T) {
-	tests := []struct {
-		path string
-		want bool
-	}{
-		{"/.well-known/apple-app-site-association", true},
-		{"/.well-known/assetlinks.json", true},
-		{"/apple-app-site-association", true},
-		{"/api/v1/signups", true},
-		{"/api", true},
-		{"/static/app.css", true},
-		{"/robots.txt", true},
-		{"/favicon.ico", true},
-		{"/%2Ewell-known/assetlinks.json", true},
-		{"/", false},
-		{"/ABC123", false},
-		{"/apix", false},
-		{"/statics/x", false},
-		{"/promo/api/x", false},
-		{"/API/x", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			if got := Reserved(tt.path); got != tt.want {
-				t.Errorf("Reserved(%q) = %v; want %v", tt.path, got, tt.want)
-			}
-		})
-	}
-}
