@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -77,10 +79,14 @@ func writeNoContent(c echo.Context, status int) error {
 	return c.NoContent(status)
 }
 
-// writeJSON answers status with v as JSON.
+// writeJSON answers status with v as JSON, a line of it, with its exact
+// Content-Length; a HEAD gets the same headers and no body.
 func writeJSON(c echo.Context, status int, v any) error {
-	setPageSecurity(c.Response().Header())
-	return c.JSON(status, v)
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %T: %w", v, err)
+	}
+	return writeBody(c, status, echo.MIMEApplicationJSON, append(body, '\n'))
 }
 
 // apiJSON writes v with the headers every API answer carries: the data is

@@ -201,7 +201,7 @@ func snapshotOf(c echo.Context) *Snapshot {
 	return nil
 }
 
-// requestIDOf is the request's id, "" before the requestID middleware.
+// requestIDOf is the request's id, "" before the begin middleware.
 func requestIDOf(c echo.Context) string {
 	if st := stateOf(c); st != nil {
 		return st.id

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -70,7 +68,9 @@ func (s *Server) apiResolve(c echo.Context) error {
 		slog.String("token", tokenNameFor(c)),
 		slog.String("domain", site.Hosts[0]),
 		slog.String("action", string(dec.Action)))
-	body, err := json.Marshal(resolveAnswer{
+	// The answer depends on the caller's User-Agent, like a link's.
+	c.Response().Header()["Vary"] = append(c.Response().Header()["Vary"], hdrVaryUA...)
+	return apiJSON(c, http.StatusOK, resolveAnswer{
 		Host:        site.Hosts[0],
 		ReferralKey: dec.Key,
 		Route:       dec.Route,
@@ -79,10 +79,6 @@ func (s *Server) apiResolve(c echo.Context) error {
 		Action:      string(dec.Action),
 		Location:    location,
 	})
-	if err != nil {
-		return fmt.Errorf("encode resolve answer: %w", err)
-	}
-	return writeBody(c, http.StatusOK, echo.MIMEApplicationJSON, append(body, '\n'))
 }
 
 // parseLink checks the url parameter: present, at most 4 KiB, an absolute
