@@ -22,6 +22,7 @@ var rules = []importRule{
 	{From: "wellknown/...", To: "github.com/labstack/echo/...", Why: "wellknown knows nothing of HTTP frameworks"},
 	{From: "internal/resolve/...", To: "github.com/labstack/echo/...", Why: "resolve is pure functions over plain structs"},
 	{From: "internal/useragent/...", To: "github.com/labstack/echo/...", Why: "useragent classifies strings, not echo requests"},
+	{From: "internal/page/...", To: "github.com/labstack/echo/...", Why: "page is the fallback page's model over plain structs; server's handler does the HTTP"},
 	{From: "internal/partnerosim/...", To: "internal/partnero/...", Why: "the simulator re-derives the wire format so a client bug cannot hide in its fake"},
 	{From: "internal/...", To: "server/...", Why: "dependencies point one way: server imports internal, never the reverse"},
 	{From: "internal/...", To: "cmd/...", Why: "nothing imports the binaries"},
