@@ -7,9 +7,11 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	pages "github.com/deeplinkd/deeplinkd/internal/page"
 	"github.com/deeplinkd/deeplinkd/internal/reserved"
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/internal/useragent"
+	"github.com/deeplinkd/deeplinkd/templates"
 )
 
 // links is what the link resolver keeps for the life of the Server,
@@ -17,7 +19,7 @@ import (
 // hashed static assets and the click metrics.
 type links struct {
 	ua      *useragent.Classifier
-	pages   *pageSet
+	pages   *pages.Set
 	assets  *assets
 	metrics *linkMetrics
 }
@@ -30,13 +32,13 @@ func newLinks(opts useragent.Options, reg *prometheus.Registry) *links {
 	if err != nil {
 		panic(fmt.Sprintf("static assets: %v", err))
 	}
-	pages, err := newPageSet(as)
+	set, err := pages.NewSet(templates.FS, as.url("page.css"), as.url("page.js"))
 	if err != nil {
 		panic(fmt.Sprintf("page templates: %v", err))
 	}
 	return &links{
 		ua:      useragent.New(opts),
-		pages:   pages,
+		pages:   set,
 		assets:  as,
 		metrics: newLinkMetrics(reg),
 	}
@@ -97,7 +99,7 @@ func setLinkHeaders(h http.Header) {
 // would be an open redirect. The link itself is not logged: it carries
 // the key.
 func checkRedirect(site *Site, dec resolve.Decision) error {
-	if !site.page.webOriginOf(dec.Location) {
+	if !site.page.OnWebOrigin(dec.Location) {
 		return fmt.Errorf("redirect for %s leaves the fallback origin", site.Hosts[0])
 	}
 	return nil

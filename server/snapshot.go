@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/deeplinkd/deeplinkd/internal/attribution"
+	pages "github.com/deeplinkd/deeplinkd/internal/page"
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 	"github.com/deeplinkd/deeplinkd/wellknown"
 )
@@ -30,8 +31,8 @@ type Site struct {
 	PartneroJS string
 
 	// page is what every page of the site shares, prepared once by
-	// NewSnapshot (see prepareSite).
-	page *sitePage
+	// NewSnapshot; nil when the site serves no links.
+	page *pages.Site
 	// docs are the well-known files with their header values made once
 	// (see prepareDocs).
 	docs *siteDocs
@@ -96,8 +97,12 @@ func NewSnapshot(spec SnapshotSpec) (*Snapshot, error) {
 		}
 		site.Hosts = hosts
 		site.docs = prepareDocs(site.WellKnown)
-		if err := prepareSite(site); err != nil {
-			return nil, fmt.Errorf("site %d (%s): %w", i, hosts[0], err)
+		if site.Domain != nil {
+			p, err := pages.NewSite(site.Domain, hosts[0], site.PartneroJS)
+			if err != nil {
+				return nil, fmt.Errorf("site %d (%s): %w", i, hosts[0], err)
+			}
+			site.page = p
 		}
 	}
 	for _, p := range spec.TrustedProxies {

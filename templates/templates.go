@@ -2,6 +2,8 @@
 // pages: layout.html (the shared head, the PartneroJS loader, the brand
 // block and the desktop section) and one file per presentation (ios.html,
 // android.html, desktop.html, preview.html), each defining "main".
+// internal/page parses them (page.NewSet) and renders every page with
+// html/template.
 package templates
 
 import "embed"

@@ -24,6 +24,8 @@ var rules = []importRule{
 	{From: "internal/useragent/...", To: "github.com/labstack/echo/...", Why: "useragent classifies strings, not echo requests"},
 	{From: "internal/attribution/...", To: "std:net/http", Direct: true, Why: "attribution speaks apperr codes; the server maps them to HTTP (the Partnero client owns the wire)"},
 	{From: "internal/apperr/...", To: "std:net/http", Why: "apperr holds codes only; the server maps them to HTTP statuses"},
+	{From: "internal/page/...", To: "github.com/labstack/echo/...", Why: "page is the fallback page's model over plain structs; server's handler does the HTTP"},
+	{From: "internal/page/...", To: "std:net/http", Why: "page builds the model and the bytes; server's handler does the HTTP"},
 	{From: "internal/partnerosim/...", To: "internal/partnero/...", Why: "the simulator re-derives the wire format so a client bug cannot hide in its fake"},
 	{From: "internal/...", To: "server/...", Why: "dependencies point one way: server imports internal, never the reverse"},
 	{From: "internal/...", To: "cmd/...", Why: "nothing imports the binaries"},

@@ -1,4 +1,4 @@
-package server
+package page
 
 import (
 	"errors"
@@ -7,16 +7,15 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/deeplinkd/deeplinkd/internal/resolve"
 )
 
-// sitePage is what every page of one site shares, worked out once per
-// snapshot: branding, the loader, the Content-Security-Policy around the
-// per-request nonce, and the origins and schemes links may use.
-type sitePage struct {
-	title, description, image, siteName string
+// Site is what every page of one site shares, worked out once per
+// configuration snapshot: branding, the loader, the Content-Security-Policy
+// around the per-request nonce, and the origins and schemes links may use.
+type Site struct {
+	title, description, image, name string
 	// jsURL and publicID fill the loader; jsURL is "" for no loader.
 	jsURL, publicID string
 	desktop         string
@@ -30,37 +29,37 @@ type sitePage struct {
 	policyHead, policyTail, previewPolicy string
 	// appStoreID is the first Apple app's App Store id, for the banner.
 	appStoreID string
-	// compiled caches the site's compiled pages by shape
-	// (shape -> *compiledPage); a handful per site, built on first use.
-	compiled sync.Map
 }
 
-// prepareSite works out site.page for a site that resolves links. It fails
-// on a loader or image URL the policy could not name.
-func prepareSite(site *Site) error {
-	d := site.Domain
+// NewSite prepares the pages of the site whose links d resolves. name is
+// the site's canonical host (the title when the preview sets none);
+// partneroJS is the PartneroJS loader URL, "" for no loader. It fails on
+// a loader or image URL the policy could not name.
+func NewSite(d *resolve.Domain, name, partneroJS string) (*Site, error) {
 	if d == nil {
-		return nil
+		return nil, fmt.Errorf("page site %s: no domain", name)
 	}
-	p := &sitePage{
+	s := &Site{
 		title:       d.Preview.Title,
 		description: d.Preview.Description,
-		siteName:    site.Hosts[0],
+		name:        name,
 		publicID:    d.PublicID,
 		desktop:     d.Desktop,
 	}
-	if p.title == "" {
-		p.title = site.Hosts[0]
+	if s.title == "" {
+		s.title = name
 	}
 	script := []string{"'self'"}
 	connect := []string{"'self'"}
 	img := []string{"'self'", "data:"}
-	if site.PartneroJS != "" && d.PublicID != "" {
-		origin, err := webOrigin(site.PartneroJS)
+	// Without a program id the loader would load nothing: leave it out,
+	// and its origin out of the policy.
+	if partneroJS != "" && d.PublicID != "" {
+		origin, err := webOrigin(partneroJS)
 		if err != nil {
-			return fmt.Errorf("partnero js_url: %w", err)
+			return nil, fmt.Errorf("partnero js_url: %w", err)
 		}
-		p.jsURL = site.PartneroJS
+		s.jsURL = partneroJS
 		script = append(script, origin)
 		connect = append(connect, origin, partneroAssetsHost)
 		img = append(img, origin, partneroAssetsHost)
@@ -68,28 +67,27 @@ func prepareSite(site *Site) error {
 	if d.Preview.Image != "" {
 		origin, err := webOrigin(d.Preview.Image)
 		if err != nil {
-			return fmt.Errorf("preview image: %w", err)
+			return nil, fmt.Errorf("preview image: %w", err)
 		}
-		p.image = d.Preview.Image
+		s.image = d.Preview.Image
 		img = append(img, origin)
 	}
 	if d.Fallback != nil {
-		p.webOrigin = d.Fallback.Scheme + "://" + d.Fallback.Host
+		s.webOrigin = d.Fallback.Scheme + "://" + d.Fallback.Host
 	}
 	if len(d.Apple) > 0 {
-		p.appleScheme = strings.ToLower(d.Apple[0].Scheme)
-		p.appStoreID = d.Apple[0].AppStoreID
+		s.appleScheme = strings.ToLower(d.Apple[0].Scheme)
+		s.appStoreID = d.Apple[0].AppStoreID
 	}
 	// default-src 'self' covers what PartneroJS might add (fonts, frames
 	// of our own); the rest is spelt out. base-uri and object-src close
 	// the classic bypasses of a nonce policy.
 	common := "; base-uri 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'none'"
-	p.policyHead = "default-src 'self'; script-src 'nonce-"
-	p.policyTail = "' " + sources(script) + "; style-src 'self'; img-src " + sources(img) +
+	s.policyHead = "default-src 'self'; script-src 'nonce-"
+	s.policyTail = "' " + sources(script) + "; style-src 'self'; img-src " + sources(img) +
 		"; connect-src " + sources(connect) + common
-	p.previewPolicy = "default-src 'none'; script-src 'none'; style-src 'self'; img-src " + sources(img) + common
-	site.page = p
-	return nil
+	s.previewPolicy = "default-src 'none'; script-src 'none'; style-src 'self'; img-src " + sources(img) + common
+	return s, nil
 }
 
 // sources joins CSP source expressions, each once.
@@ -125,20 +123,25 @@ func webOrigin(raw string) (string, error) {
 	return scheme + "://" + host, nil
 }
 
-// policy is the Content-Security-Policy of one page.
-func (p *sitePage) policy(name, nonce string) string {
-	if name == pagePreview {
-		return p.previewPolicy
+// Policy is the Content-Security-Policy of the presentation (a
+// Data.Platform) for this request's nonce. The preview's runs no script.
+func (s *Site) Policy(presentation, nonce string) string {
+	if presentation == Preview {
+		return s.previewPolicy
 	}
-	return p.policyHead + nonce + p.policyTail
+	return s.policyHead + nonce + s.policyTail
 }
 
-// webOriginOf reports whether loc is on the fallback URL's origin.
-func (p *sitePage) webOriginOf(loc string) bool {
-	if p.webOrigin == "" || !strings.HasPrefix(loc, p.webOrigin) {
+// OnWebOrigin reports whether loc is on the fallback URL's origin, the
+// only place a redirect may send a visitor. A site without a fallback
+// has no such origin.
+func (s *Site) OnWebOrigin(loc string) bool {
+	if s.webOrigin == "" || !strings.HasPrefix(loc, s.webOrigin) {
 		return false
 	}
-	rest := loc[len(p.webOrigin):]
+	// The origin must end where the prefix ends: https://a.com must not
+	// vouch for https://a.com.evil.example.
+	rest := loc[len(s.webOrigin):]
 	return rest == "" || rest[0] == '/' || rest[0] == '?' || rest[0] == '#'
 }
 
@@ -163,52 +166,4 @@ func appLink(raw string, allowed ...string) (template.URL, error) {
 		return "", errScheme
 	}
 	return template.URL(raw), nil
-}
-
-// data fills a presentation for a decision.
-func (p *sitePage) data(dec resolve.Decision, name, nonce string) pageData {
-	d := pageData{
-		Nonce:       nonce,
-		Platform:    name,
-		Title:       p.title,
-		Description: p.description,
-		Image:       p.image,
-		SiteName:    p.siteName,
-		URL:         dec.Links.Canonical,
-		Web:         dec.Links.Web,
-		MaybeIPad:   dec.MaybeIPad,
-		InApp:       dec.InApp != "",
-	}
-	if name == pagePreview {
-		return d
-	}
-	d.Script = true
-	if p.jsURL != "" {
-		d.Loader = &loaderData{Src: p.jsURL, AssetsHost: partneroAssetsHost, PublicID: p.publicID}
-	}
-	d.Copy = dec.Links.Copy
-	d.ContinueMS = continueAfterMS
-	if p.desktop == resolve.DesktopRedirect {
-		d.ContinueMS = continueAtOnceMS
-	}
-	switch name {
-	case pageIOS:
-		d.AppStore = dec.Links.AppStore
-		allowed := []string{"https"}
-		if p.appleScheme != "" {
-			allowed = append(allowed, p.appleScheme)
-		}
-		// A link that fails the check is left out, not shown broken.
-		d.OpenInApp, _ = appLink(dec.Links.OpenInApp, allowed...)
-		if dec.Links.AppStore != "" && p.appStoreID != "" {
-			d.SmartBanner = "app-id=" + p.appStoreID
-			if arg := dec.Links.SmartBannerArgument; arg != "" {
-				d.SmartBanner += ", app-argument=" + arg
-			}
-		}
-	case pageAndroid:
-		d.Play = dec.Links.Play
-		d.Intent, _ = appLink(dec.Links.Intent, "intent")
-	}
-	return d
 }
