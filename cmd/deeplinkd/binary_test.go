@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -45,21 +42,13 @@ func TestMain(m *testing.M) {
 // waitTimeout bounds every wait on the daemon's log.
 const waitTimeout = 15 * time.Second
 
-// daemon is a running `deeplinkd serve` and its parsed log.
+// daemon is a running `deeplinkd serve` and its log.
 type daemon struct {
-	cmd           *exec.Cmd
-	lines         chan map[string]any
+	*child
 	public, admin string
-
-	mu  sync.Mutex
-	log strings.Builder // every line, for leak checks
-}
-
-// logText is the log so far.
-func (d *daemon) logText() string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.log.String()
+	// next is where the next waitFor starts reading: each reads on from
+	// the line the last one returned.
+	next int
 }
 
 // startDaemon starts `deeplinkd serve -config path` and waits for its
@@ -74,34 +63,7 @@ func startDaemon(t *testing.T, path string, env map[string]string) *daemon {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start deeplinkd: %v", err)
-	}
-	d := &daemon{cmd: cmd, lines: make(chan map[string]any, 1024)}
-	go func() {
-		defer close(d.lines)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			d.mu.Lock()
-			d.log.WriteString(sc.Text() + "\n")
-			d.mu.Unlock()
-			var m map[string]any
-			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-				m = map[string]any{"msg": "NOT JSON", "text": sc.Text()}
-			}
-			d.lines <- m
-		}
-	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
+	d := &daemon{child: startChild(t, cmd)}
 	line := d.waitFor(t, "listening")
 	d.public, _ = line["public"].(string)
 	d.admin, _ = line["admin"].(string)
@@ -111,27 +73,14 @@ func startDaemon(t *testing.T, path string, env map[string]string) *daemon {
 	return d
 }
 
-// waitFor reads the log until a line with msg arrives, failing on a
-// NOT-JSON line, the end of the log, or the deadline.
+// waitFor reads the log on from the last line it returned until a line
+// with msg arrives, failing on a line that is not JSON, the end of the
+// log, or the deadline.
 func (d *daemon) waitFor(t *testing.T, msg string) map[string]any {
 	t.Helper()
-	deadline := time.After(waitTimeout)
-	for {
-		select {
-		case m, ok := <-d.lines:
-			if !ok {
-				t.Fatalf("log ended before %q", msg)
-			}
-			if m["msg"] == "NOT JSON" {
-				t.Errorf("log line is not JSON: %q", m["text"])
-			}
-			if m["msg"] == msg {
-				return m
-			}
-		case <-deadline:
-			t.Fatalf("no %q log line within %v", msg, waitTimeout)
-		}
-	}
+	line, next := d.waitLine(t, d.next, msg)
+	d.next = next
+	return line
 }
 
 // signal sends sig to the daemon.
@@ -207,7 +156,7 @@ func TestBinaryServes(t *testing.T) {
 	}
 	d.signal(t, syscall.SIGTERM)
 	d.waitFor(t, "stopped")
-	if err := d.cmd.Wait(); err != nil {
+	if err := d.wait(t); err != nil {
 		t.Errorf("exit after SIGTERM: %v; want status 0", err)
 	}
 	if log := d.logText(); strings.Contains(log, "pk_test_secret_value") {
@@ -266,7 +215,7 @@ func TestBinaryReload(t *testing.T) {
 
 	d.signal(t, syscall.SIGINT)
 	d.waitFor(t, "stopped")
-	if err := d.cmd.Wait(); err != nil {
+	if err := d.wait(t); err != nil {
 		t.Errorf("exit after SIGINT: %v; want status 0", err)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -373,44 +372,17 @@ func simKey(body string) string {
 // proc is a running deeplinkd whose stderr (its JSON log) is collected in
 // full, however much it writes.
 type proc struct {
-	cmd           *exec.Cmd
+	*child
 	public, admin string
-
-	mu     sync.Mutex
-	log    strings.Builder
-	closed bool
-	grew   *sync.Cond
 }
 
 // startProc runs the binary with args in dir with exactly env, and waits
 // for its "listening" line.
 func startProc(t *testing.T, dir string, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(binary, args...)}
-	p.grew = sync.NewCond(&p.mu)
-	p.cmd.Dir, p.cmd.Env = dir, env
-	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start deeplinkd: %v", err)
-	}
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			p.mu.Lock()
-			p.log.WriteString(sc.Text() + "\n")
-			p.grew.Broadcast()
-			p.mu.Unlock()
-		}
-		p.mu.Lock()
-		p.closed = true
-		p.grew.Broadcast()
-		p.mu.Unlock()
-	}()
-	t.Cleanup(func() { p.kill() })
+	cmd := exec.Command(binary, args...)
+	cmd.Dir, cmd.Env = dir, env
+	p := &proc{child: startChild(t, cmd)}
 	line := p.waitLog(t, "listening")
 	p.public, _ = line["public"].(string)
 	p.admin, _ = line["admin"].(string)
@@ -420,57 +392,12 @@ func startProc(t *testing.T, dir string, env []string, args ...string) *proc {
 	return p
 }
 
-// logText is everything logged so far.
-func (p *proc) logText() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.String()
-}
-
-// waitLog waits for a log line whose msg is msg and returns it; every
-// line must be JSON.
+// waitLog waits for a log line whose msg is msg, searching the whole log
+// from its start, and returns it; every line must be JSON.
 func (p *proc) waitLog(t *testing.T, msg string) map[string]any {
 	t.Helper()
-	expired := false
-	timer := time.AfterFunc(waitTimeout, func() {
-		p.mu.Lock()
-		expired = true
-		p.grew.Broadcast()
-		p.mu.Unlock()
-	})
-	defer timer.Stop()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	seen := 0
-	for {
-		text := p.log.String()
-		for _, line := range strings.SplitAfter(text[seen:], "\n") {
-			if !strings.HasSuffix(line, "\n") {
-				break
-			}
-			seen += len(line)
-			var m map[string]any
-			if err := json.Unmarshal([]byte(line), &m); err != nil {
-				t.Errorf("log line is not JSON: %q", line)
-				continue
-			}
-			if m["msg"] == msg {
-				return m
-			}
-		}
-		if p.closed || expired {
-			t.Fatalf("no %q log line (log ended or %v passed):\n%s", msg, waitTimeout, text)
-		}
-		p.grew.Wait()
-	}
-}
-
-// kill ends the process with SIGKILL (if it still runs) and reaps it.
-func (p *proc) kill() {
-	if p.cmd.ProcessState == nil {
-		_ = p.cmd.Process.Signal(syscall.SIGKILL)
-		_ = p.cmd.Wait()
-	}
+	line, _ := p.waitLine(t, 0, msg)
+	return line
 }
 
 // terminate sends SIGTERM and requires a clean exit.
@@ -479,7 +406,7 @@ func (p *proc) terminate(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatalf("SIGTERM: %v", err)
 	}
-	if err := p.cmd.Wait(); err != nil {
+	if err := p.wait(t); err != nil {
 		t.Errorf("exit after SIGTERM: %v; want status 0\n%s", err, p.logText())
 	}
 }

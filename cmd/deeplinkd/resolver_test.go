@@ -293,7 +293,7 @@ func TestBinaryResolver(t *testing.T) {
 	}
 	d.signal(t, syscall.SIGTERM)
 	d.waitFor(t, "stopped")
-	if err := d.cmd.Wait(); err != nil {
+	if err := d.wait(t); err != nil {
 		t.Errorf("exit after SIGTERM: %v", err)
 	}
 	log := d.logText()

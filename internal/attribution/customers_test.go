@@ -3,13 +3,13 @@ package attribution
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/deeplinkd/deeplinkd/internal/apperr"
@@ -258,76 +258,62 @@ func TestReaderReturnsACopy(t *testing.T) {
 }
 
 // TestReaderCollapsesConcurrentMisses holds Partnero's answer until every
-// caller has joined the one call in flight, then checks that only one
-// request went upstream and every caller got its answer.
+// caller waits on the one call in flight, then checks that only one
+// request went upstream and every caller got its answer. synctest.Wait
+// says when every caller is blocked, so the fake Partnero is called in
+// process: a goroutine blocked on a socket is never durably blocked.
 func TestReaderCollapsesConcurrentMisses(t *testing.T) {
 	const n = 20
-	r, f, _ := newTestReader(t)
+	f := &fakePartnero{}
 	f.set(ok(`{"clicks":7}`))
-	f.hold = make(chan struct{})
-	joined := make(chan string, n)
-	r.flights.joined = func(key string) { joined <- key }
-
-	type result struct {
-		data string
-		err  error
+	client, err := partnero.New(partnero.Options{
+		BaseURL:    "http://partnero.test",
+		HTTPClient: &http.Client{Transport: handlerTransport{f}},
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	results := make(chan result, n)
-	for range n {
-		go func() {
-			data, err := r.Stats(context.Background(), "main", "user_1")
-			results <- result{string(data), err}
-		}()
-	}
-	for range n {
-		<-joined
-	}
-	close(f.hold)
-	for range n {
-		res := <-results
-		if res.err != nil || res.data != `{"clicks":7}` {
-			t.Errorf("Stats = %s, %v; want {\"clicks\":7}", res.data, res.err)
+	// Outside the bubble: the Reader's cache starts a janitor goroutine
+	// that never ends, and a bubble waits for all of its goroutines.
+	r := NewReader(client, simPrograms, ReaderOptions{Now: func() time.Time { return t0 }})
+	synctest.Test(t, func(t *testing.T) {
+		// Made in the bubble, so a request waiting on it is durably blocked.
+		hold := make(chan struct{})
+		f.hold = hold
+		type result struct {
+			data string
+			err  error
 		}
-	}
-	if got := f.callCount(); got != 1 {
-		t.Errorf("%d upstream calls for %d concurrent misses; want 1", got, n)
-	}
+		results := make(chan result, n)
+		for range n {
+			go func() {
+				data, err := r.Stats(context.Background(), "main", "user_1")
+				results <- result{string(data), err}
+			}()
+		}
+		synctest.Wait()
+		if got := f.callCount(); got != 1 {
+			t.Errorf("%d upstream calls while %d misses wait; want 1", got, n)
+		}
+		close(hold)
+		for range n {
+			res := <-results
+			if res.err != nil || res.data != `{"clicks":7}` {
+				t.Errorf("Stats = %s, %v; want {\"clicks\":7}", res.data, res.err)
+			}
+		}
+		if got := f.callCount(); got != 1 {
+			t.Errorf("%d upstream calls for %d concurrent misses; want 1", got, n)
+		}
+	})
 }
 
-// TestFlightCallerGivesUp shows that a caller whose context ends returns
-// at once, while the call carries on for the others.
-func TestFlightCallerGivesUp(t *testing.T) {
-	var g flight[string]
-	release := make(chan struct{})
-	joined := make(chan struct{}, 2)
-	g.joined = func(string) { joined <- struct{}{} }
-	fn := func(ctx context.Context) (string, error) {
-		<-release
-		if err := ctx.Err(); err != nil {
-			return "", fmt.Errorf("call saw %w", err)
-		}
-		return "done", nil
-	}
+// handlerTransport answers a client's requests with a handler, in the
+// calling goroutine.
+type handlerTransport struct{ h http.Handler }
 
-	ctx, cancel := context.WithCancel(t.Context())
-	first := make(chan error, 1)
-	go func() {
-		_, err := g.do(ctx, "k", fn)
-		first <- err
-	}()
-	<-joined
-	second := make(chan string, 1)
-	go func() {
-		v, _ := g.do(t.Context(), "k", fn)
-		second <- v
-	}()
-	<-joined
-	cancel()
-	if err := <-first; err != context.Canceled {
-		t.Errorf("do with a cancelled context = %v; want %v", err, context.Canceled)
-	}
-	close(release)
-	if v := <-second; v != "done" {
-		t.Errorf("do for the caller that stayed = %q; want %q", v, "done")
-	}
+func (tr handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	tr.h.ServeHTTP(rec, req)
+	return rec.Result(), nil
 }

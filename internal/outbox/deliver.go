@@ -68,7 +68,7 @@ func (o *Outbox) record(e *store.Event, res Result, at time.Time) {
 		outcome = "store_error"
 		// The lease will expire and the event will be sent again; Partnero
 		// reports the repeat as a duplicate, which counts as delivered.
-		o.log.Error("outbox: record result", "event", e.ID, "err", err)
+		o.log.Error("outbox: record result", "event", e.ID, "error", err)
 	}
 	o.metrics.outcomes.WithLabelValues(e.Type, outcome).Inc()
 }

@@ -211,7 +211,7 @@ func (o *Outbox) loop(ctx context.Context, sendCtx context.Context) {
 					return
 				}
 				storeErrs++
-				o.log.Error("outbox: claim failed", "err", err)
+				o.log.Error("outbox: claim failed", "error", err)
 				if !o.wait(ctx, o.backoff(storeErrs, 0)) {
 					return
 				}
@@ -255,7 +255,7 @@ func (o *Outbox) loop(ctx context.Context, sendCtx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			o.log.Error("outbox: next due failed", "err", err)
+			o.log.Error("outbox: next due failed", "error", err)
 		case ok:
 			// A due time in the past means the event is held back or was
 			// taken by another instance a moment ago; a short pause keeps

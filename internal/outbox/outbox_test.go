@@ -2,7 +2,9 @@ package outbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -292,4 +294,37 @@ func TestQueueMetrics(t *testing.T) {
 	if diff := cmp.Diff(want, vals); diff != "" {
 		t.Errorf("gauges (-want +got):\n%s", diff)
 	}
+}
+
+// claimFails is a memStore whose Claim always fails.
+type claimFails struct{ *memStore }
+
+func (claimFails) Claim(context.Context, string, time.Time, time.Duration, int) ([]*store.Event, error) {
+	return nil, errors.New("database is locked")
+}
+
+// TestStoreErrorLogged: a store failure is logged under the key "error",
+// as everywhere else in deeplinkd's log, so one query finds them all.
+func TestStoreErrorLogged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := claimFails{&memStore{}}
+		var log strings.Builder
+		ob, err := New(Options{
+			Store: st, Sender: &scriptSender{}, Owner: "test", MaxIdle: time.Hour,
+			Jitter: func() float64 { return 0 },
+			Logger: slog.New(slog.NewJSONHandler(&log, nil)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, ob)
+		synctest.Wait() // the first claim failed; the loop backs off
+		var line map[string]any
+		if err := json.Unmarshal([]byte(log.String()), &line); err != nil {
+			t.Fatalf("log = %q; want one JSON line: %v", log.String(), err)
+		}
+		if line["msg"] != "outbox: claim failed" || line["error"] != "database is locked" {
+			t.Errorf("log line = %v; want msg \"outbox: claim failed\" with error \"database is locked\"", line)
+		}
+	})
 }

@@ -65,8 +65,6 @@ func newTable[T any]() *table[T] { return &table[T]{byKey: make(map[string]*T)} 
 
 func (t *table[T]) get(k string) (*T, bool) { v, ok := t.byKey[k]; return v, ok }
 
-func (t *table[T]) len() int { return len(t.order) }
-
 func (t *table[T]) put(k string, v *T) {
 	if _, ok := t.byKey[k]; !ok {
 		t.order = append(t.order, k)
