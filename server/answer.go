@@ -9,18 +9,20 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Every answer carries the security headers that act on its kind, set by
-// the helper that writes it. No HSTS: TLS terminates at the proxy, which
-// owns that policy.
+// Every answer carries the security headers that act on its kind. No
+// HSTS: TLS terminates at the proxy, which owns that policy.
 //
 //   - Pages, plain text, the API's JSON and errors get all three:
 //     nosniff, a Referrer-Policy that keeps the key (in the URL) from
-//     leaving in a Referer, and no framing.
+//     leaving in a Referer, and no framing. This is the default: the
+//     exchange sets them as the header is written, unless the answer
+//     chose its own set.
 //   - A well-known document is public JSON that no browser frames, renders
 //     or loads anything from: nosniff alone keeps it from being read as
-//     script or HTML.
+//     script or HTML (setDocumentSecurity).
 //   - A redirect has no body to frame or sniff, but its Referrer-Policy
-//     governs what the browser tells the fallback site.
+//     governs what the browser tells the fallback site
+//     (setRedirectSecurity).
 //
 // The two narrow sets are on the hottest answers, where each header is
 // paid for on every request: net/http sorts and writes it and the client
@@ -35,52 +37,43 @@ var (
 	hdrFrameDeny      = []string{"DENY"}
 )
 
-// setPageSecurity sets the full set: pages, text, JSON, errors.
+// setPageSecurity sets the full set.
 func setPageSecurity(h http.Header) {
 	h["X-Content-Type-Options"] = hdrNosniff
 	h["Referrer-Policy"] = hdrReferrerPolicy
 	h["X-Frame-Options"] = hdrFrameDeny
 }
 
-// setDocumentSecurity sets a well-known document's set.
+// setDocumentSecurity chooses a well-known document's set.
 func setDocumentSecurity(h http.Header) {
 	h["X-Content-Type-Options"] = hdrNosniff
 }
 
-// setRedirectSecurity sets a redirect's set.
+// setRedirectSecurity chooses a redirect's set.
 func setRedirectSecurity(h http.Header) {
 	h["Referrer-Policy"] = hdrReferrerPolicy
 }
 
-// writeBody answers status with body and its exact Content-Length; a HEAD
-// gets the same headers and no body.
-func writeBody(c echo.Context, status int, contentType string, body []byte) error {
-	h := c.Response().Header()
-	setPageSecurity(h)
+// writeBytes answers status with body and its exact Content-Length; a
+// HEAD gets the same headers and no body.
+func writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) error {
+	h := w.Header()
 	h.Set(echo.HeaderContentType, contentType)
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
-	c.Response().WriteHeader(status)
-	if c.Request().Method == http.MethodHead {
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
 		return nil
 	}
-	_, err := c.Response().Write(body)
+	_, err := w.Write(body)
 	return err
 }
 
-// writeText answers status with a line of plain text.
-func writeText(c echo.Context, status int, text string) error {
-	setPageSecurity(c.Response().Header())
-	return c.String(status, text)
+// writeBody is writeBytes for an echo handler.
+func writeBody(c echo.Context, status int, contentType string, body []byte) error {
+	return writeBytes(c.Response(), c.Request(), status, contentType, body)
 }
 
-// writeNoContent answers status without a body.
-func writeNoContent(c echo.Context, status int) error {
-	setPageSecurity(c.Response().Header())
-	return c.NoContent(status)
-}
-
-// writeJSON answers status with v as JSON, a line of it, with its exact
-// Content-Length; a HEAD gets the same headers and no body.
+// writeJSON answers status with v as JSON, a line of it (see writeBytes).
 func writeJSON(c echo.Context, status int, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {

@@ -154,8 +154,7 @@ func TestProgramFor(t *testing.T) {
 	req.Host = "go.alpha.com"
 	req.Header.Set("Authorization", "Bearer "+tokenBeta)
 	rec := httptest.NewRecorder()
-	c := e.NewContext(req, rec)
-	c.Set(keyState, &reqState{snap: ts.Snapshot()})
+	c := e.NewContext(withExchange(req, &exchange{snap: ts.Snapshot()}), rec)
 	if err := handler(c); err != nil {
 		t.Fatalf("requireToken: %v", err)
 	}

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -124,55 +126,67 @@ type apiError struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// handleError is echo's error handler for both listeners, and so the one
-// place errors become responses: JSON under /api, plain text elsewhere,
-// nothing for HEAD.
+// handleError is echo's error handler for both listeners.
 func (s *Server) handleError(err error, c echo.Context) {
-	req := c.Request()
-	if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
+	r := c.Request()
+	x := exchangeOf(r)
+	if x == nil {
+		// A handler test without the chain: answer through echo's writer.
+		x = &exchange{ResponseWriter: c.Response(), route: routeUnmatched}
+	}
+	s.answerError(x, r, err)
+}
+
+// answerError is the one place errors become responses: JSON under /api,
+// plain text elsewhere, nothing for HEAD, and never the text of an
+// internal error. 5xx answers are logged with their cause.
+func (s *Server) answerError(x *exchange, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client closed the connection mid-request: nobody reads an
 		// answer and nothing failed here (an accepted event stays
 		// accepted; the client's retry gets it back). nginx's 499 keeps
 		// these apart from server errors in the access log and metrics.
-		if !c.Response().Committed {
-			c.Response().Status = statusClientClosed
+		if x.status == 0 {
+			x.status = statusClientClosed
 		}
 		return
 	}
 	a := classify(err)
 	if a.status >= http.StatusInternalServerError {
-		s.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
-			slog.String("request_id", requestIDOf(c)),
-			slog.String("route", routeOf(c)),
+		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("request_id", x.id),
+			slog.String("route", x.route),
 			slog.Int("status", a.status),
 			slog.String("error", err.Error()))
 	}
-	if c.Response().Committed {
+	if x.status != 0 {
 		// Headers are gone; the client already has a status.
 		return
 	}
-	if werr := writeError(c, a); werr != nil {
-		s.log.LogAttrs(req.Context(), slog.LevelDebug, "write error response",
-			slog.String("request_id", requestIDOf(c)), slog.String("error", werr.Error()))
+	if werr := writeError(x, r, a); werr != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "write error response",
+			slog.String("request_id", x.id), slog.String("error", werr.Error()))
 	}
 }
 
 // writeError writes a: the one writer of error answers.
-func writeError(c echo.Context, a errorAnswer) error {
-	h := c.Response().Header()
-	setPageSecurity(h)
+func writeError(w http.ResponseWriter, r *http.Request, a errorAnswer) error {
 	if a.retryAfter > 0 && (a.code == "rate_limited" || a.code == "upstream_unavailable") {
 		// Whole seconds, rounded up: a client retrying early only fails again.
-		h.Set("Retry-After", strconv.FormatInt(int64((a.retryAfter+time.Second-1)/time.Second), 10))
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((a.retryAfter+time.Second-1)/time.Second), 10))
 	}
-	req := c.Request()
 	switch {
-	case req.Method == http.MethodHead:
-		return c.NoContent(a.status)
-	case isAPIPath(req.URL.Path):
-		return c.JSON(a.status, apiErrorBody{Error: apiError{Code: a.code, Message: a.message, Field: a.field}})
+	case r.Method == http.MethodHead:
+		w.WriteHeader(a.status)
+		return nil
+	case isAPIPath(r.URL.Path):
+		body, err := json.Marshal(apiErrorBody{Error: apiError{Code: a.code, Message: a.message, Field: a.field}})
+		if err != nil {
+			return fmt.Errorf("encode error body: %w", err)
+		}
+		return writeBytes(w, r, a.status, echo.MIMEApplicationJSON, append(body, '\n'))
 	}
-	return c.String(a.status, a.message+"\n")
+	return writeBytes(w, r, a.status, echo.MIMETextPlainCharsetUTF8, []byte(a.message+"\n"))
 }
 
 // isAPIPath reports whether path belongs to the JSON API.

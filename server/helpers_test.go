@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -145,4 +146,10 @@ func do(h http.Handler, method, host, target string, header http.Header) *httpte
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// withExchange is r as the middleware hands it on, with x as its
+// exchange: for handler tests that skip the chain.
+func withExchange(r *http.Request, x *exchange) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
 }

@@ -2,54 +2,51 @@ package server
 
 import (
 	"log/slog"
-
-	"github.com/labstack/echo/v4"
+	"net/http"
+	"time"
 )
 
-// observe writes the access log line and the request metrics. It answers
-// the handler's error itself (through handleError) so that what it records
-// is the status the client got.
+// observe writes the access log line and the request metrics of an
+// answered request.
 //
 // The log names the route pattern, never the raw path or the query (a
 // referral key or an email can sit there), never a header such as
 // Authorization, and the host only when it is a configured one: an
 // arbitrary Host header would let anyone write into the log.
-func (s *Server) observe(listener string, level slog.Level) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			start := s.now()
-			if err := next(c); err != nil {
-				c.Error(err)
-			}
-			elapsed := s.now().Sub(start)
-
-			req, res := c.Request(), c.Response()
-			route := routeOf(c)
-			method := methodLabel(req.Method)
-			s.metrics.observe(listener, route, method, res.Status, elapsed)
-
-			ctx := req.Context()
-			if !s.access.Enabled(ctx, level) {
-				return nil
-			}
-			attrs := []slog.Attr{
-				slog.String("listener", listener),
-				slog.String("method", method),
-				slog.String("route", route),
-				slog.Int("status", res.Status),
-				slog.Int64("bytes", res.Size),
-				slog.Duration("duration", elapsed),
-				slog.String("request_id", requestIDOf(c)),
-			}
-			if listener == listenerPublic {
-				host := "unknown"
-				if siteOf(c) != nil {
-					host = canonicalHost(req.Host)
-				}
-				attrs = append(attrs, slog.String("host", host))
-			}
-			s.access.LogAttrs(ctx, level, "request", attrs...)
-			return nil
-		}
+func (s *Server) observe(listener string, level slog.Level, x *exchange, r *http.Request, start time.Time) {
+	end := s.now()
+	elapsed := end.Sub(start)
+	status := x.status
+	if status == 0 {
+		status = http.StatusOK // net/http sends 200 for a handler that wrote nothing
 	}
+	method := methodLabel(r.Method)
+	s.metrics.observe(listener, x.route, method, status, elapsed)
+
+	ctx := r.Context()
+	h := s.access.Handler()
+	if !h.Enabled(ctx, level) {
+		return
+	}
+	// A record made here rather than through Logger.LogAttrs: the logger
+	// would walk the stack for a source position that the access line
+	// never shows, on every request.
+	rec := slog.NewRecord(end, level, "request", 0)
+	rec.AddAttrs(
+		slog.String("listener", listener),
+		slog.String("method", method),
+		slog.String("route", x.route),
+		slog.Int("status", status),
+		slog.Int64("bytes", x.bytes),
+		slog.Duration("duration", elapsed),
+		slog.String("request_id", x.id),
+	)
+	if listener == listenerPublic {
+		host := "unknown"
+		if x.site != nil {
+			host = canonicalHost(r.Host)
+		}
+		rec.AddAttrs(slog.String("host", host))
+	}
+	_ = h.Handle(ctx, rec) // as Logger does: a log that cannot be written fails no request
 }

@@ -16,8 +16,6 @@ var openAPIDocument []byte
 // serveOpenAPI answers GET /api/v1/openapi.json. It needs no token: the
 // document describes the API, it holds no data.
 func serveOpenAPI(c echo.Context) error {
-	h := c.Response().Header()
-	setPageSecurity(h)
-	h.Set(echo.HeaderCacheControl, "public, max-age=300")
+	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPIDocument)
 }

@@ -23,7 +23,7 @@ func (s *Server) renderPage(c echo.Context, site *Site, dec resolve.Decision) er
 	}
 	defer s.links.pages.Release(buf)
 	// Referrer-Policy (origin only, so the key never leaves in a Referer)
-	// is set on every answer by securityHeaders.
+	// comes with the rest of the page's security headers from writeBody.
 	c.Response().Header().Set("Content-Security-Policy", site.page.Policy(data.Platform, nonce))
 	return writeBody(c, http.StatusOK, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }

@@ -24,5 +24,5 @@ func serveRobots(c echo.Context) error {
 // Cached for a day so they stop asking.
 func serveFavicon(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=86400")
-	return writeNoContent(c, http.StatusNoContent)
+	return c.NoContent(http.StatusNoContent)
 }

@@ -349,14 +349,21 @@ func TestSecurityHeaders(t *testing.T) {
 func TestReservedPathsAreRouted(t *testing.T) {
 	s := newTestServer(t, Options{})
 	served := map[string]bool{}
+	var routes []string
+	for path := range wellKnownPaths {
+		routes = append(routes, path)
+	}
 	for _, r := range append(s.publicRoutes(), s.apiRoutes()...) {
-		if r.path == routeLinks {
+		routes = append(routes, r.path)
+	}
+	for _, path := range routes {
+		if path == routeLinks {
 			continue
 		}
 		// A route's parameters (":id") and wildcard stand for one segment.
-		probe := strings.NewReplacer(":id", "x", ":key", "x", "*", "x").Replace(r.path)
+		probe := strings.NewReplacer(":id", "x", ":key", "x", "*", "x").Replace(path)
 		if !reserved.Path(probe) {
-			t.Errorf("route %s is not under a reserved path: the resolver would read its first segment as a key", r.path)
+			t.Errorf("route %s is not under a reserved path: the resolver would read its first segment as a key", path)
 		}
 		for _, p := range reserved.Paths() {
 			if probe == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(probe, p)) {

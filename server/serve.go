@@ -34,7 +34,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener, shutdown
 	if shutdownTimeout <= 0 {
 		shutdownTimeout = defaultShutdownTimeout
 	}
-	servers := []*http.Server{s.httpServer(s.public), s.httpServer(s.admin)}
+	servers := []*http.Server{s.httpServer(s.publicHandler), s.httpServer(s.adminHandler)}
 	for _, srv := range servers {
 		fresh := &freshConns{}
 		srv.ConnState = fresh.track

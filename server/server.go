@@ -81,8 +81,10 @@ type Server struct {
 	// onDrain, when set (by tests), runs as the drain begins.
 	onDrain func()
 
-	public *echo.Echo
-	admin  *echo.Echo
+	// public is the public listener's echo router, inside publicHandler.
+	public        *echo.Echo
+	publicHandler http.Handler
+	adminHandler  http.Handler
 }
 
 // New builds a Server serving the configuration in opts.Config.
@@ -121,8 +123,8 @@ func New(opts Options) *Server {
 		// The config the process starts with is its first successful load.
 		s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
 	}
-	s.public = s.newPublic()
-	s.admin = s.newAdmin()
+	s.publicHandler = s.newPublicHandler()
+	s.adminHandler = s.newAdminHandler()
 	return s
 }
 
@@ -143,10 +145,10 @@ func (s *Server) ObserveReload(ok bool) {
 }
 
 // Public is the handler for server.listen.
-func (s *Server) Public() http.Handler { return s.public }
+func (s *Server) Public() http.Handler { return s.publicHandler }
 
 // Admin is the handler for server.admin_listen.
-func (s *Server) Admin() http.Handler { return s.admin }
+func (s *Server) Admin() http.Handler { return s.adminHandler }
 
 // newEcho returns an echo instance that prints nothing of its own and
 // routes every error through handleError.

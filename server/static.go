@@ -90,7 +90,7 @@ func (s *Server) serveAsset(c echo.Context) error {
 	h.Set(echo.HeaderCacheControl, assetCacheControl)
 	h.Set("ETag", a.etag)
 	if noneMatch(c.Request().Header.Values("If-None-Match"), a.etag) {
-		return writeNoContent(c, http.StatusNotModified)
+		return c.NoContent(http.StatusNotModified)
 	}
 	return writeBody(c, http.StatusOK, a.contentType, a.body)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/deeplinkd/deeplinkd/internal/apperr"
 	"github.com/deeplinkd/deeplinkd/wellknown"
 )
 
@@ -66,23 +67,55 @@ func docsOf(site *Site) *siteDocs {
 func pickAASA(d *siteDocs) *docAnswer       { return d.aasa }
 func pickAssetLinks(d *siteDocs) *docAnswer { return d.assetLinks }
 
-// serveDocument answers one pre-rendered well-known file of the request's
-// site: exact bytes, strong ETag, 304 on a matching If-None-Match, and no
-// redirect of any kind (Apple and Google reject one).
-func serveDocument(pick func(*siteDocs) *docAnswer) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		site := siteOf(c)
-		if site == nil {
-			return errUnknownHost
-		}
-		doc := pick(docsOf(site))
-		if len(doc.Body) == 0 {
-			// The site has nothing for this platform: no file rather than
-			// an empty one a verifier would reject as malformed.
-			return errNotFound
-		}
-		return writeDocument(c.Response(), c.Request(), doc)
+// wellKnownPaths are the well-known files' exact paths and the document
+// each serves. iOS 9 read the AASA at the root, later systems at
+// .well-known: the same bytes.
+var wellKnownPaths = map[string]func(*siteDocs) *docAnswer{
+	pathAASAWellKnown: pickAASA,
+	pathAASARoot:      pickAASA,
+	pathAssetLinks:    pickAssetLinks,
+}
+
+// hdrAllowGetHead is the Allow header of the well-known paths, as echo
+// writes it for its own GET and HEAD routes.
+var hdrAllowGetHead = []string{"OPTIONS, GET, HEAD"}
+
+// serveWellKnown answers a well-known path with the request's site's
+// pre-rendered file: exact bytes, strong ETag, 304 on a matching
+// If-None-Match, and no redirect of any kind (Apple and Google reject
+// one). These are the hottest requests and the ones Apple's and Google's
+// verifiers make, so they take a plain handler instead of echo's router;
+// the middleware chain around it is every request's (see
+// newPublicHandler).
+func (s *Server) serveWellKnown(w http.ResponseWriter, r *http.Request, pick func(*siteDocs) *docAnswer) {
+	x := exchangeOf(r)
+	x.route = r.URL.Path
+	if err := s.wellKnown(x, r, pick); err != nil {
+		s.answerError(x, r, err)
 	}
+}
+
+func (s *Server) wellKnown(x *exchange, r *http.Request, pick func(*siteDocs) *docAnswer) error {
+	if err := s.admit(x, r, true); err != nil {
+		return err
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	case http.MethodOptions:
+		x.Header()["Allow"] = hdrAllowGetHead
+		x.WriteHeader(http.StatusNoContent)
+		return nil
+	default:
+		x.Header()["Allow"] = hdrAllowGetHead
+		return apperr.New(apperr.MethodNotAllowed, "")
+	}
+	doc := pick(docsOf(x.site))
+	if len(doc.Body) == 0 {
+		// The site has nothing for this platform: no file rather than
+		// an empty one a verifier would reject as malformed.
+		return errNotFound
+	}
+	return writeDocument(x, r, doc)
 }
 
 // writeDocument writes doc as the answer to r. Canonical header keys are

@@ -5,8 +5,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
-
-	"github.com/labstack/echo/v4"
 )
 
 func TestNoneMatch(t *testing.T) {
@@ -41,12 +39,12 @@ func TestNoneMatch(t *testing.T) {
 	}
 }
 
-// TestServeDocumentHandler calls the handler alone, with the site the
-// middleware would have found already in the context.
-func TestServeDocumentHandler(t *testing.T) {
+// TestWellKnownHandler calls the handler alone, with the site the
+// middleware would have found already in the exchange.
+func TestWellKnownHandler(t *testing.T) {
+	s := newTestServer(t, Options{})
 	site := siteA()
 	empty := Site{Hosts: []string{"bare.example"}}
-	aasa := serveDocument(pickAASA)
 	tests := []struct {
 		name        string
 		site        *Site
@@ -80,20 +78,20 @@ func TestServeDocumentHandler(t *testing.T) {
 		},
 		{name: "no site", site: nil, method: http.MethodGet, wantStatus: http.StatusNotFound},
 		{name: "site without the file", site: &empty, method: http.MethodGet, wantStatus: http.StatusNotFound},
+		{name: "post", site: &site, method: http.MethodPost, wantStatus: http.StatusMethodNotAllowed},
+		{
+			name: "options", site: &site, method: http.MethodOptions, wantStatus: http.StatusNoContent,
+			wantHeaders: map[string]string{"Allow": "OPTIONS, GET, HEAD", "ETag": ""},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := echo.New()
 			req := httptest.NewRequest(tt.method, "/.well-known/apple-app-site-association", nil)
 			if tt.ifNoneMatch != "" {
 				req.Header.Set("If-None-Match", tt.ifNoneMatch)
 			}
 			rec := httptest.NewRecorder()
-			c := e.NewContext(req, rec)
-			if tt.site != nil {
-				c.Set(keyState, &reqState{site: tt.site})
-			}
-			err := aasa(c)
+			err := s.wellKnown(&exchange{ResponseWriter: rec, site: tt.site}, req, pickAASA)
 			status := rec.Code
 			if err != nil {
 				status = classify(err).status
