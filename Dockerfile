@@ -33,8 +33,14 @@ COPY --from=build /out/config.yaml /etc/deeplinkd/config.yaml
 # distroless has no shell to mkdir or chown in, so the empty data dir is
 # copied in with its owner set; a named volume mounted here inherits it.
 COPY --from=build --chown=65532:65532 /out/data /var/lib/deeplinkd
+# GOGC=400: deeplinkd lives on a few MiB of heap, so with Go's default
+# the collector runs many times a second under load. Collecting at five
+# times the live heap instead costs about 12 MiB of RSS and saves 5-10%
+# of the CPU of a redirect or a page (README: Memory). Override it with
+# -e GOGC=..., and add GOMEMLIMIT for a container with a memory limit.
 ENV DEEPLINKD_CONFIG=/etc/deeplinkd/config.yaml \
-    DEEPLINKD_STORAGE_DSN=/var/lib/deeplinkd/deeplinkd.db
+    DEEPLINKD_STORAGE_DSN=/var/lib/deeplinkd/deeplinkd.db \
+    GOGC=400
 # 8080: public (well-known files, links, /api). 9090: admin (/metrics,
 # /healthz, /readyz); keep it private.
 EXPOSE 8080 9090

@@ -77,7 +77,7 @@ run_backend() {
 	sed "s/^  driver: sqlite$/  driver: $driver/" bench/api.yaml >"$TMP/api-$name.yaml"
 	DEEPLINKD_API_TOKEN=$TOKEN PARTNERO_API_KEY=$SIM_KEY PARTNERO_API_URL="http://$SIM_ADDR" \
 		DEEPLINKD_STORAGE_DSN="$dsn" \
-		"$TMP/deeplinkd" serve -config "$TMP/api-$name.yaml" 2>"$log" &
+		GOGC=$DEEPLINKD_GOGC "$TMP/deeplinkd" serve -config "$TMP/api-$name.yaml" 2>"$log" &
 	local pid=$!
 	PIDS+=("$pid")
 	local public admin

@@ -26,6 +26,11 @@ trap cleanup EXIT
 
 fail() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
+# DEEPLINKD_GOGC is the GOGC deeplinkd runs with: the Docker image's (its
+# ENV line), so the figures are production's; set it to compare others.
+DEEPLINKD_GOGC=${DEEPLINKD_GOGC:-$(sed -n 's/^[[:space:]]*GOGC=\([0-9a-z]*\).*$/\1/p' Dockerfile | head -1)}
+[[ -n $DEEPLINKD_GOGC ]] || fail "no GOGC in the Dockerfile's ENV; set DEEPLINKD_GOGC"
+
 # ensure_wrk installs wrk with apt-get when it is missing.
 ensure_wrk() {
 	if ! command -v wrk >/dev/null; then

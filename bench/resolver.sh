@@ -44,7 +44,7 @@ go build -o "$TMP/baseline" ./bench/resolverbaseline
 # access line, which is part of what is measured.
 DEEPLINKD_API_TOKEN=bench-token-0123456789abcdef \
 	DEEPLINKD_STORAGE_DSN="$TMP/bench.db" \
-	"$TMP/deeplinkd" serve -config bench/resolver.yaml 2>"$TMP/deeplinkd.log" &
+	GOGC=$DEEPLINKD_GOGC "$TMP/deeplinkd" serve -config bench/resolver.yaml 2>"$TMP/deeplinkd.log" &
 DL_PID=$!
 PIDS+=("$DL_PID")
 DL_ADDR=$(wait_listening "$TMP/deeplinkd.log")

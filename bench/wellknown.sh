@@ -31,7 +31,7 @@ go build -o "$TMP/baseline" ./bench/baseline
 DEEPLINKD_API_TOKEN=bench-token-0123456789abcdef \
 	DEEPLINKD_STORAGE_DSN="$TMP/bench.db" \
 	DEEPLINKD_LOG_LEVEL=info \
-	"$TMP/deeplinkd" serve -config bench/config.yaml 2>"$TMP/deeplinkd.log" &
+	GOGC=$DEEPLINKD_GOGC "$TMP/deeplinkd" serve -config bench/config.yaml 2>"$TMP/deeplinkd.log" &
 DL_PID=$!
 PIDS+=("$DL_PID")
 DL_ADDR=$(wait_listening "$TMP/deeplinkd.log")
