@@ -11,10 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
-	// Registers the "sqlite" database/sql driver.
-	_ "modernc.org/sqlite"
+	// Registers the "sqlite" database/sql driver; its Error says which.
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/deeplinkd/deeplinkd/internal/store"
 	"github.com/deeplinkd/deeplinkd/internal/store/migrate"
@@ -23,9 +26,9 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// busyTimeoutMS bounds how long a connection waits for another process's
+// busyTimeout bounds how long a connection waits for another process's
 // write lock (another instance, a backup) before failing with SQLITE_BUSY.
-const busyTimeoutMS = "10000"
+const busyTimeout = 10 * time.Second
 
 // writeParams configure the writer's connection. temp_store=MEMORY keeps
 // the statement journal of each write's savepoint in memory: on disk it
@@ -110,7 +113,7 @@ func openPool(dsn, params, extra string, conns int) (*sql.DB, error) {
 	if params != "" || strings.HasSuffix(dsn, "?") {
 		sep = "&"
 	}
-	pool, err := sql.Open("sqlite", dsn+sep+"_busy_timeout="+busyTimeoutMS+"&_foreign_keys=1&"+extra)
+	pool, err := sql.Open("sqlite", dsn+sep+"_busy_timeout="+strconv.FormatInt(busyTimeout.Milliseconds(), 10)+"&_foreign_keys=1&"+extra)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +129,34 @@ func openPool(dsn, params, extra string, conns int) (*sql.DB, error) {
 // migrate applies the pending embedded migrations in one IMMEDIATE
 // transaction (the writer's), so a second process opening the same file at
 // the same time waits on the write lock and then finds them applied.
+//
+// Processes that create the file together are the exception: while the
+// new file turns from rollback to WAL mode, SQLite answers a BEGIN with
+// SQLITE_BUSY at once rather than wait in its busy handler (which could
+// deadlock there). The migration is then tried again after a short pause,
+// for as long as the busy timeout would have waited.
 func (db *DB) migrate(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	for pause := time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
+		err := db.migrateOnce(ctx)
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(pause):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+func (db *DB) migrateOnce(ctx context.Context) error {
 	files, err := migrate.Load(migrations, "migrations")
 	if err != nil {
 		return err

@@ -71,12 +71,12 @@ func TestPragmas(t *testing.T) {
 		{"write", "journal_mode", "wal"},
 		{"write", "synchronous", "2"}, // FULL
 		{"write", "foreign_keys", "1"},
-		{"write", "busy_timeout", busyTimeoutMS},
+		{"write", "busy_timeout", "10000"},
 		{"write", "temp_store", "2"}, // MEMORY: the batch's savepoint journals
 
 		{"read", "journal_mode", "wal"},
 		{"read", "query_only", "1"},
-		{"read", "busy_timeout", busyTimeoutMS},
+		{"read", "busy_timeout", "10000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pool+"/"+tt.pragma, func(t *testing.T) {
