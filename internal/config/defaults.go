@@ -21,7 +21,8 @@ const (
 	DefaultPartneroTimeout = 10 * time.Second
 	DefaultReferralParam   = "ref"
 	DefaultDesktop         = DesktopPage
-	DefaultDeferredWindow  = 2 * time.Hour
+	DefaultDeferredWindow  = time.Hour
+	DefaultClickRetention  = 30 * 24 * time.Hour
 	DefaultWorkers         = 4
 	DefaultLease           = 2 * time.Minute
 	DefaultBaseDelay       = 2 * time.Second
@@ -66,6 +67,7 @@ func applyDefaults(c *Config) {
 		setString(&d.Web.Desktop, DefaultDesktop)
 	}
 
+	setDuration(&c.Clicks.Retention, DefaultClickRetention)
 	setDuration(&c.Deferred.Window, DefaultDeferredWindow)
 }
 

@@ -45,7 +45,8 @@ func TestLoadDefaults(t *testing.T) {
 			Referral: Referral{Params: []string{"ref"}, PathKeys: ptr(true)},
 			Web:      Web{FallbackURL: "https://example.com/signup", Desktop: "page"},
 		}},
-		Deferred: Deferred{Window: 2 * time.Hour},
+		Clicks:   Clicks{Retention: 720 * time.Hour},
+		Deferred: Deferred{Window: time.Hour},
 	}
 	if diff := cmp.Diff(want, got, secretsByValue); diff != "" {
 		t.Errorf("Load(%q) mismatch (-want +got):\n%s", file, diff)
@@ -66,6 +67,7 @@ func TestLoadFull(t *testing.T) {
 		t.Fatalf("Load(%q) = %v", file, err)
 	}
 	fp := "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+	on, off := true, false
 	want := &Config{
 		Path:     file,
 		Warnings: []string{file + `: programs.friends.api_key_env: environment variable FRIENDS_API_KEY is not set; deliveries to Partnero for program "friends" wait until it is`},
@@ -136,7 +138,8 @@ func TestLoadFull(t *testing.T) {
 				Web:      Web{FallbackURL: "https://example.com/friends", Desktop: "page"},
 			},
 		},
-		Deferred: Deferred{Enabled: true, Window: 30 * time.Minute},
+		Clicks:   Clicks{Record: &on, Retention: 48 * time.Hour},
+		Deferred: Deferred{Enabled: true, Window: 30 * time.Minute, IPMatch: true, Clipboard: &off},
 	}
 	if diff := cmp.Diff(want, got, secretsByValue); diff != "" {
 		t.Errorf("Load(%q) mismatch (-want +got):\n%s", file, diff)

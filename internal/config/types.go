@@ -20,6 +20,7 @@ type Config struct {
 	Programs  map[string]*Program `yaml:"programs"`
 	APITokens []APIToken          `yaml:"api_tokens"`
 	Domains   []Domain            `yaml:"domains"`
+	Clicks    Clicks              `yaml:"clicks"`
 	Deferred  Deferred            `yaml:"deferred"`
 }
 
@@ -181,8 +182,37 @@ type Preview struct {
 	Image       string `yaml:"image"`
 }
 
-// Deferred configures the opt-in click memory for first app launches.
-type Deferred struct {
-	Enabled bool          `yaml:"enabled"`
-	Window  time.Duration `yaml:"window"`
+// Clicks configures the click records of install attribution and the
+// funnel (DESIGN.md section 8).
+type Clicks struct {
+	// Record keeps a record of each visitor's click; default true.
+	Record *bool `yaml:"record"`
+	// Retention is how long click records and claims are kept; the daily
+	// counts stay.
+	Retention time.Duration `yaml:"retention"`
 }
+
+// RecordEnabled reports the effective clicks.record setting.
+func (c Clicks) RecordEnabled() bool { return c.Record == nil || *c.Record }
+
+// Deferred configures the claim a first app launch makes
+// (POST /api/v1/deferred/claim).
+type Deferred struct {
+	Enabled bool `yaml:"enabled"`
+	// Window is how long a click can be matched by IP; its IP hash is
+	// erased after it.
+	Window time.Duration `yaml:"window"`
+	// IPMatch matches an iOS claim that has no other evidence by IP:
+	// opt-in, because Apple's rules forbid deriving data to identify a
+	// device, network signals included.
+	IPMatch bool `yaml:"ip_match"`
+	// Clipboard has the iOS page's "Get the app" tap copy the link,
+	// saying so; default true.
+	Clipboard *bool `yaml:"clipboard"`
+	// RelayRangesFile is Apple's iCloud Private Relay egress list (CSV);
+	// addresses in it never match.
+	RelayRangesFile string `yaml:"relay_ranges_file"`
+}
+
+// ClipboardEnabled reports the effective deferred.clipboard setting.
+func (d Deferred) ClipboardEnabled() bool { return d.Clipboard == nil || *d.Clipboard }

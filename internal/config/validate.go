@@ -1,10 +1,12 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,8 +52,32 @@ func (v *validator) validate(c *Config) {
 	v.programs(c)
 	v.apiTokens(c)
 	v.domains(c)
-	if c.Deferred.Enabled && c.Deferred.Window <= 0 {
-		v.add("deferred.window", "must be more than 0 when deferred.enabled is true", "e.g. 2h")
+	v.clicks(c)
+}
+
+func (v *validator) clicks(c *Config) {
+	if c.Clicks.Retention <= 0 {
+		v.add("clicks.retention", "must be more than 0", "e.g. 720h, 30 days")
+	}
+	if c.Deferred.Window <= 0 {
+		v.add("deferred.window", "must be more than 0", "e.g. 1h")
+	} else if c.Clicks.Retention > 0 && c.Deferred.Window > c.Clicks.Retention {
+		v.add("deferred.window", fmt.Sprintf("%s is longer than clicks.retention (%s): clicks are deleted before it ends",
+			c.Deferred.Window, c.Clicks.Retention), "make it shorter than clicks.retention, e.g. 1h")
+	}
+	if c.Deferred.IPMatch && !c.Clicks.RecordEnabled() {
+		v.add("deferred.ip_match", "needs click records, and clicks.record is false",
+			"set clicks.record: true, or ip_match: false")
+	}
+	if c.Deferred.IPMatch && !c.Deferred.Enabled {
+		v.add("deferred.ip_match", "is true but deferred.enabled is false, so no claim is answered",
+			"set deferred.enabled: true, or ip_match: false")
+	}
+	if f := c.Deferred.RelayRangesFile; f != "" {
+		if _, err := os.Stat(f); err != nil {
+			v.add("deferred.relay_ranges_file", fmt.Sprintf("cannot read %q: %v", f, errors.Unwrap(err)),
+				"download Apple's egress-ip-ranges.csv (https://mask-api.icloud.com/egress-ip-ranges.csv) and name its path, or leave it empty")
+		}
 	}
 }
 
