@@ -58,7 +58,7 @@ func (s *Server) serveLink(c echo.Context) error {
 		return errNotFound
 	}
 	visitor := s.links.ua.Classify(req.UserAgent())
-	dec := resolve.Resolve(site.Domain, path, req.URL.RawQuery, visitor)
+	dec := resolve.Resolve(site.Domain, path, req.URL.RawQuery, visitor, "")
 	if req.Method == http.MethodGet {
 		// A HEAD fetches no page and runs no PartneroJS: not a click.
 		s.links.metrics.observe(site, dec, visitor)

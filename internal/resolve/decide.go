@@ -29,6 +29,8 @@ type Decision struct {
 	MaybeIPad bool
 	// Key is a ValidKey or "".
 	Key string
+	// ClickID is the visit's click id, which the app links carry, or "".
+	ClickID string
 	// Route is the normalised route, always starting with "/".
 	Route string
 	// Location is the redirect target, set only for ActionRedirect.
@@ -49,32 +51,44 @@ type Decision struct {
 // A phone always gets the page, not a redirect: reaching us means the app
 // did not open, and only the page can still open it. An unknown platform is
 // treated as desktop. l is re-validated, so a hand-made Link cannot smuggle
-// an invalid key or an unnormalised route into a destination.
+// an invalid key, click id or an unnormalised route into a destination.
+// The links carry l.ClickID as the visit's click id (see Resolve).
 func Decide(d *Domain, l Link, v useragent.Visitor) Decision {
-	key := l.Key
+	key, click := l.Key, l.ClickID
 	if !ValidKey(key) {
 		key = ""
 	}
-	return d.decide(key, d.parseRoute(l.Route), v)
+	if !ValidClickID(click) {
+		click = ""
+	}
+	return d.decide(key, d.parseRoute(l.Route), v, click)
 }
 
 // Resolve is Decide(d, Extract(d, path, rawQuery), v) for a request's own
 // path and query, without writing the route out and parsing it again:
 // what Extract produced needs none of Decide's re-validation. The server
-// calls it on every link request.
-func Resolve(d *Domain, path, rawQuery string, v useragent.Visitor) Decision {
-	key, r := d.extract(path, rawQuery)
-	return d.decide(key, r, v)
+// calls it on every link request. clickID is the click id the server
+// recorded for this visit (a ValidClickID, or "" for none): the links to
+// the app carry it as ClickParam, so the app can claim the click (DESIGN.md
+// section 8). A ClickParam in the request itself is never carried.
+func Resolve(d *Domain, path, rawQuery string, v useragent.Visitor, clickID string) Decision {
+	key, r, _ := d.extract(path, rawQuery)
+	if !ValidClickID(clickID) {
+		clickID = ""
+	}
+	return d.decide(key, r, v, clickID)
 }
 
-// decide is Decide for a valid (or empty) key and a normalised route.
-func (d *Domain) decide(key string, r route, v useragent.Visitor) Decision {
+// decide is Decide for a valid (or empty) key and click id and a
+// normalised route.
+func (d *Domain) decide(key string, r route, v useragent.Visitor, clickID string) Decision {
 	dec := Decision{
 		Action:    ActionPage,
 		Platform:  v.Platform,
 		InApp:     v.InApp,
 		MaybeIPad: v.MaybeIPad,
 		Key:       key,
+		ClickID:   clickID,
 		Route:     r.String(),
 	}
 	switch v.Platform {
@@ -98,6 +112,6 @@ func (d *Domain) decide(key string, r route, v useragent.Visitor) Decision {
 			}
 		}
 	}
-	dec.Links = d.links(key, r)
+	dec.Links = d.links(key, r, clickID)
 	return dec
 }

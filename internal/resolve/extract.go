@@ -15,6 +15,8 @@ type Link struct {
 	// Route is the normalised path and non-referral query, always
 	// starting with a single "/" (for example "/promo?utm_source=mail").
 	Route string
+	// ClickID is the link's ClickParam when it is a ValidClickID, else "".
+	ClickID string
 }
 
 // Extract reads the referral key and the route from a request's escaped
@@ -38,12 +40,12 @@ type Link struct {
 // parameter, other items kept in order, re-escaped and bounded (see
 // MaxRouteLen).
 func Extract(d *Domain, path, rawQuery string) Link {
-	key, r := d.extract(path, rawQuery)
-	return Link{Key: key, Route: r.String()}
+	key, r, items := d.extract(path, rawQuery)
+	return Link{Key: key, Route: r.String(), ClickID: clickOf(items)}
 }
 
 // extract is Extract before the route is written out.
-func (d *Domain) extract(path, rawQuery string) (string, route) {
+func (d *Domain) extract(path, rawQuery string) (string, route, []queryItem) {
 	items := parseQuery(rawQuery)
 	key, present := d.queryKey(items)
 	routePath := path
@@ -52,7 +54,21 @@ func (d *Domain) extract(path, rawQuery string) (string, route) {
 			key, routePath = k, rest
 		}
 	}
-	return key, d.newRoute(routePath, items)
+	return key, d.newRoute(routePath, items), items
+}
+
+// clickOf is the first ClickParam among items when it is a ValidClickID,
+// else "".
+func clickOf(items []queryItem) string {
+	for _, it := range items {
+		if it.ok() && it.name == ClickParam {
+			if ValidClickID(it.value) {
+				return it.value
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // queryKey returns the key from the first referral parameter present and

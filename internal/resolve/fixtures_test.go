@@ -98,6 +98,44 @@ func checkDecision(t testing.TB, d *Domain, dec Decision) {
 		}
 	}
 	checkCarried(t, d, dec)
+	checkClick(t, dec)
+}
+
+// checkClick asserts that the click id, and only the decision's own, is
+// in every link to the app and in no other.
+func checkClick(t testing.TB, dec Decision) {
+	t.Helper()
+	l := dec.Links
+	for name, s := range map[string]string{"Location": dec.Location, "Canonical": l.Canonical, "Web": l.Web, "AppStore": l.AppStore} {
+		if strings.Contains(s, ClickParam) {
+			t.Errorf("Links.%s = %q carries a click id; only links to the app may", name, s)
+		}
+	}
+	want := ""
+	if dec.ClickID != "" {
+		want = ClickParam + "=" + dec.ClickID
+	}
+	// The intent's fragment holds the Play link, checked below.
+	intent, _, _ := strings.Cut(l.Intent, "#")
+	for name, s := range map[string]string{"OpenInApp": l.OpenInApp, "Intent": intent,
+		"SmartBannerArgument": l.SmartBannerArgument, "Copy": l.Copy} {
+		if s == "" {
+			continue
+		}
+		if got := strings.Count(s, ClickParam); (want == "" && got != 0) || (want != "" && (got != 1 || !strings.Contains(s, want))) {
+			t.Errorf("Links.%s = %q; want the click id %q exactly once", name, s, dec.ClickID)
+		}
+	}
+	if l.Play != "" {
+		q, err := url.Parse(l.Play)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := url.ParseQuery(q.Query().Get("referrer"))
+		if err != nil || ref.Get(ClickParam) != dec.ClickID || len(ref[ClickParam]) > 1 {
+			t.Errorf("Play referrer %q: want dl_click %q", q.Query().Get("referrer"), dec.ClickID)
+		}
+	}
 }
 
 // checkRoute asserts that a route is normalised and stable.

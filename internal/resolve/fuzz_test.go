@@ -55,15 +55,17 @@ func FuzzExtract(f *testing.F) {
 			checkRoute(t, d, l.Route)
 			for _, v := range visitors() {
 				dec := Decide(d, l, v)
-				if dec.Key != l.Key || dec.Route != l.Route {
+				if dec.Key != l.Key || dec.Route != l.Route || dec.ClickID != l.ClickID {
 					t.Fatalf("Decide(Extract(%q, %q)) changed the link: key %q route %q; want %q %q",
 						path, query, dec.Key, dec.Route, l.Key, l.Route)
 				}
 				checkDecision(t, d, dec)
 				// The server's one-step path must decide exactly the same.
-				if got := Resolve(d, path, query, v); !cmp.Equal(got, dec) {
+				if got := Resolve(d, path, query, v, l.ClickID); !cmp.Equal(got, dec) {
 					t.Fatalf("Resolve(%q, %q) differs from Decide(Extract):\n%s", path, query, cmp.Diff(dec, got))
 				}
+				// With the server's own click id, whatever the request said.
+				checkDecision(t, d, Resolve(d, path, query, v, "clk2345abcdefghijklmnopqr"))
 			}
 		}
 	})

@@ -38,6 +38,12 @@ type PageLinks struct {
 	Copy string
 }
 
+// Where the visit's click id goes (DESIGN.md section 8): into every link
+// that reaches the app (OpenInApp, Intent, SmartBannerArgument, Copy) and
+// into the Play install referrer, so the app can claim the click; never
+// into Canonical (the page's og:url, the same for everyone) or Web (the
+// fallback site has no use for it).
+
 // redirectLike are query names that sites commonly obey as a post-sign-up
 // destination. They are carried in the route for the app but never added
 // to the fallback URL, so a referral link on our domain can never steer
@@ -67,21 +73,25 @@ func validPackage(s string) bool {
 	return true
 }
 
-// links builds every PageLinks field for a validated key and route.
-func (d *Domain) links(key string, r route) PageLinks {
+// links builds every PageLinks field for a validated key, route and click
+// id.
+func (d *Domain) links(key string, r route, clickID string) PageLinks {
 	param := d.keyParam()
-	appPath := r.withKey(param, key)
+	keyPath := r.withKey(param, key)
+	appPath := withClick(keyPath, clickID)
 	var l PageLinks
+	var app string // the canonical link as the app gets it
 	if h := d.canonical(); h != "" {
-		l.Canonical = "https://" + h + appPath
+		l.Canonical = "https://" + h + keyPath
+		app = "https://" + h + appPath
 	}
 	l.Web = d.webURL(key, r)
 	if len(d.Apple) > 0 && d.Apple[0].AppStoreID != "" {
 		l.AppStore = "https://apps.apple.com/app/id" + url.PathEscape(d.Apple[0].AppStoreID)
-		l.SmartBannerArgument = l.Canonical
+		l.SmartBannerArgument = app
 	}
 	if len(d.Android) > 0 && validPackage(d.Android[0].Package) {
-		l.Play = playURL(d.Android[0].Package, key, r)
+		l.Play = playURL(d.Android[0].Package, key, r, clickID)
 		l.Intent = d.intentURL(d.Android[0], appPath, l.Play)
 	}
 	if len(d.Apple) > 0 || len(d.Android) > 0 {
@@ -93,7 +103,7 @@ func (d *Domain) links(key string, r route) PageLinks {
 		}
 	}
 	if key != "" {
-		l.Copy = l.Canonical
+		l.Copy = app
 	}
 	return l
 }
@@ -140,13 +150,17 @@ func (d *Domain) webURL(key string, r route) string {
 	return u.String()
 }
 
-// playURL returns the Play listing of pkg with the key and route in the
-// install referrer, which the Play Install Referrer API hands the app on
-// its first launch (the deterministic deferred link on Android).
-func playURL(pkg, key string, r route) string {
+// playURL returns the Play listing of pkg with the key, route and click
+// id in the install referrer (ref=KEY&route=ROUTE&dl_click=ID, URL-encoded),
+// which the Play Install Referrer API hands the app on its first launch
+// (the deterministic deferred link on Android).
+func playURL(pkg, key string, r route, clickID string) string {
 	referrer := "route=" + url.QueryEscape(r.String())
 	if key != "" {
 		referrer = "ref=" + url.QueryEscape(key) + "&" + referrer
+	}
+	if clickID != "" {
+		referrer += "&" + ClickParam + "=" + clickID
 	}
 	return "https://play.google.com/store/apps/details?id=" + url.QueryEscape(pkg) +
 		"&referrer=" + url.QueryEscape(referrer)

@@ -128,7 +128,7 @@ type route struct {
 func (d *Domain) newRoute(escapedPath string, items []queryItem) route {
 	r := route{path: normalisePath(escapedPath)}
 	for _, it := range items {
-		if it.ok() && !d.isParam(it.name) {
+		if it.ok() && !d.isParam(it.name) && it.name != ClickParam {
 			r.items = append(r.items, it)
 		}
 	}
@@ -184,4 +184,17 @@ func (r route) withKey(param, key string) string {
 		return r.path
 	}
 	return r.path + "?" + q
+}
+
+// withClick appends the click id to a link built by withKey; a valid
+// click id needs no escaping.
+func withClick(link, clickID string) string {
+	if clickID == "" {
+		return link
+	}
+	sep := "?"
+	if strings.Contains(link, "?") {
+		sep = "&"
+	}
+	return link + sep + ClickParam + "=" + clickID
 }
