@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/deeplinkd/deeplinkd/internal/apperr"
+	"github.com/deeplinkd/deeplinkd/internal/strictjson"
 )
 
 // Value limits of DESIGN.md section 4.
@@ -62,7 +63,7 @@ func decodeSignup(body []byte) (signupPayload, error) {
 		ReferralKey string          `json:"referral_key"`
 		Customer    json.RawMessage `json:"customer"`
 	}
-	if err := decodeObject(body, "", &in, "referral_key", "customer"); err != nil {
+	if err := strictjson.Decode(body, "", &in, "referral_key", "customer"); err != nil {
 		return signupPayload{}, err
 	}
 	out := signupPayload{ReferralKey: in.ReferralKey}
@@ -70,10 +71,10 @@ func decodeSignup(body []byte) (signupPayload, error) {
 		return signupPayload{}, apperr.Field(apperr.Invalid, "referral_key",
 			"referral_key must be 1 to 64 letters, digits, '_', '-' or '.' (or empty for no referrer)")
 	}
-	if isNull(in.Customer) {
+	if strictjson.IsNull(in.Customer) {
 		return signupPayload{}, apperr.Field(apperr.Invalid, "customer.key", "customer.key is required")
 	}
-	if err := decodeObject(in.Customer, "customer", &out.Customer, "key", "email", "name", "surname"); err != nil {
+	if err := strictjson.Decode(in.Customer, "customer", &out.Customer, "key", "email", "name", "surname"); err != nil {
 		return signupPayload{}, err
 	}
 	c := out.Customer
@@ -101,7 +102,7 @@ func decodePurchase(body []byte) (purchasePayload, error) {
 		ProductID   string          `json:"product_id"`
 		ProductType string          `json:"product_type"`
 	}
-	if err := decodeObject(body, "", &in,
+	if err := strictjson.Decode(body, "", &in,
 		"customer_key", "key", "amount", "currency", "product_id", "product_type"); err != nil {
 		return purchasePayload{}, err
 	}
@@ -136,7 +137,7 @@ func decodePurchase(body []byte) (purchasePayload, error) {
 // decodeRefund reads and checks a POST /refunds body.
 func decodeRefund(body []byte) (refundPayload, error) {
 	var out refundPayload
-	if err := decodeObject(body, "", &out, "key"); err != nil {
+	if err := strictjson.Decode(body, "", &out, "key"); err != nil {
 		return refundPayload{}, err
 	}
 	if err := checkKey("key", out.Key); err != nil {
@@ -148,7 +149,7 @@ func decodeRefund(body []byte) (refundPayload, error) {
 // decodeAmount reads an amount given as a JSON string or number. A JSON
 // number is taken from its source text, never through a float.
 func decodeAmount(field string, raw json.RawMessage) (decimal, error) {
-	if isNull(raw) {
+	if strictjson.IsNull(raw) {
 		return decimal{}, apperr.Field(apperr.Invalid, field, "%s is required", field)
 	}
 	v := bytes.TrimSpace(raw)

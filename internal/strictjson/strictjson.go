@@ -1,4 +1,7 @@
-package attribution
+// Package strictjson decodes a request body the API's strict way: one JSON
+// object whose keys are exactly the fields named, each of its field's
+// type, and every fault an *apperr.Error (Malformed) that names the field.
+package strictjson
 
 import (
 	"bytes"
@@ -13,12 +16,12 @@ import (
 	"github.com/deeplinkd/deeplinkd/internal/apperr"
 )
 
-// decodeObject decodes raw, one JSON object, into dst strictly: every key
-// must be one of fields, spelled exactly, and every value of its field's
-// type. path is the object's JSON path ("" for the body, "customer" for a
+// Decode decodes raw, one JSON object, into dst strictly: every key must
+// be one of fields, spelled exactly, and every value of its field's type.
+// path is the object's JSON path ("" for the body, "customer" for a
 // nested object) and prefixes the field named by an error. The caller
-// handles an absent or null nested object before calling.
-func decodeObject(raw []byte, path string, dst any, fields ...string) error {
+// handles an absent or null nested object before calling (see IsNull).
+func Decode(raw []byte, path string, dst any, fields ...string) error {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	if len(trimmed) == 0 {
 		return apperr.Field(apperr.Malformed, path, "%s is empty", describePath(path))
@@ -120,9 +123,9 @@ func describeType(t reflect.Type) string {
 	return "a JSON object"
 }
 
-// isNull reports whether a raw value is absent or JSON null: both mean
+// IsNull reports whether a raw value is absent or JSON null: both mean
 // "not given".
-func isNull(raw json.RawMessage) bool {
+func IsNull(raw json.RawMessage) bool {
 	s := bytes.TrimSpace(raw)
 	return len(s) == 0 || string(s) == "null"
 }
